@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Keel: Kbuild-like build of one static, reproducible VMM image.
+#
+#   make <name>_defconfig          .config from configs/<name>_defconfig
+#   make                           $(O)/keel
+#   make O=<dir> ...               everything out of tree
+#   make V=1                       full commands
+#   make help                      all targets
+#
+VERSION := 0.1.0
+
+srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+O ?= .
+objtree := $(abspath $(O))
+export srctree objtree
+
+# kconfiglib is importable only by Debian's python (NOTES.md).
+PYTHON := /usr/bin/python3
+KCONFIG := $(PYTHON) $(srctree)/scripts/kconfig.py
+DEFAULT_DEFCONFIG := tiny_defconfig
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+MAKEFLAGS += --no-print-directory
+endif
+
+# Goals that only touch the configuration do not read it.
+config-goals := %config help clean distclean deps check
+build-goals := $(filter-out $(config-goals),$(MAKECMDGOALS))
+mixed := $(and $(filter $(config-goals),$(MAKECMDGOALS)),$(build-goals))
+
+ifneq ($(mixed),)
+# "make tiny_defconfig all": one goal at a time, in order.
+$(MAKECMDGOALS): __sequential
+	@:
+__sequential:
+	$(Q)set -e; for g in $(MAKECMDGOALS); do $(MAKE) -f $(srctree)/Makefile $$g; done
+.PHONY: __sequential
+else
+
+all: $(objtree)/keel
+.PHONY: all
+
+# ---------------------------------------------------------------------------
+# Configuration
+
+KCONFIG_FILES := $(srctree)/Kconfig $(wildcard $(srctree)/*/Kconfig* \
+		 $(srctree)/*/*/Kconfig* $(srctree)/board/*/Kconfig)
+CONFIG_SCRIPTS := $(wildcard $(srctree)/scripts/*.py)
+
+%_defconfig: $(srctree)/configs/%_defconfig | $(objtree)/
+	$(Q)$(KCONFIG) defconfig $< $(objtree)
+
+defconfig: | $(objtree)/
+	$(Q)$(KCONFIG) defconfig $(or $(DEFCONFIG),$(srctree)/configs/$(DEFAULT_DEFCONFIG)) \
+		$(objtree)
+
+menuconfig: | $(objtree)/
+	$(Q)cd $(srctree) && KCONFIG_CONFIG=$(objtree)/.config $(PYTHON) -m menuconfig Kconfig
+	$(Q)$(KCONFIG) check $(objtree) && echo "# $(objtree)/.config is valid"
+
+olddefconfig: | $(objtree)/
+	$(Q)$(KCONFIG) olddefconfig $(objtree)
+
+savedefconfig: | $(objtree)/
+	$(Q)$(KCONFIG) savedefconfig $(objtree) $(objtree)/defconfig
+
+$(objtree)/:
+	$(Q)mkdir -p $@
+
+.PHONY: defconfig menuconfig olddefconfig savedefconfig
+
+ifneq ($(filter-out $(config-goals),$(or $(MAKECMDGOALS),all)),)
+# Validate .config and (re)generate the headers; every CONFIG_ value the
+# build reads comes from here. A bad .config stops the build and removes
+# the image (scripts/kconfig.py).
+$(objtree)/include/config/auto.conf: $(objtree)/.config $(KCONFIG_FILES) $(CONFIG_SCRIPTS)
+	$(quiet) GEN "include/generated (from .config)"
+	$(Q)$(KCONFIG) syncconfig $(objtree)
+	$(Q)touch $@
+
+$(objtree)/.config:
+	@echo "keel: no configuration in $(objtree): run 'make <name>_defconfig'" \
+		"(see 'make help') or 'make menuconfig' first" >&2
+	@false
+
+-include $(objtree)/include/config/auto.conf
+endif
+
+# ---------------------------------------------------------------------------
+# Compiler and flags
+
+CC := musl-gcc
+
+# musl-gcc sees only musl's headers: the kernel UAPI headers it needs are
+# reached through a folder of symlinks (NOTES.md). Never -I/usr/include.
+UAPI := $(objtree)/include/uapi
+UAPI_LINKS := linux asm-generic video
+
+cc-option = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null 2>/dev/null && echo $(1))
+
+KEEL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -pipe \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla \
+	-ffunction-sections -fdata-sections -fno-common
+# Hardening. _FORTIFY_SOURCE is not used: musl has no __*_chk functions,
+# so the macro would do nothing. The image is a static non-PIE binary:
+# musl-gcc -static-pie silently makes a dynamic PIE (NOTES.md).
+KEEL_CFLAGS += -fstack-protector-strong -fstack-clash-protection \
+	$(call cc-option,-fcf-protection=full) \
+	$(call cc-option,-ftrivial-auto-var-init=zero)
+# Reproducible: no debug info, no build paths, no dates.
+KEEL_CFLAGS += -ffile-prefix-map=$(srctree)/= -ffile-prefix-map=$(objtree)/= -Werror=date-time
+KEEL_CPPFLAGS := -I$(srctree) -I$(objtree)/include -isystem $(UAPI) \
+	-include $(objtree)/include/generated/autoconf.h
+KEEL_LDFLAGS := -static -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
+	-s -Wl,--gc-sections -Wl,--build-id=none -Wl,--sort-section=name
+
+# ---------------------------------------------------------------------------
+# Objects
+
+obj-y := core/main.o core/log.o core/config_data.o core/config_check.o
+
+objs := $(addprefix $(objtree)/,$(obj-y))
+
+$(objtree)/include/generated/version.h: FORCE | $(objtree)/include/config/auto.conf
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '#define KEEL_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+# Any change of compiler or flags rebuilds everything (like Kbuild's .cmd).
+FLAGS_FILE := $(objtree)/include/config/build-flags
+$(FLAGS_FILE): FORCE | $(objtree)/include/config/auto.conf
+	$(Q)printf '%s\n' '$(CC) $(KEEL_CPPFLAGS) $(KEEL_CFLAGS) $(KEEL_LDFLAGS)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(UAPI)/.stamp:
+	$(Q)mkdir -p $(UAPI)
+	$(Q)for d in $(UAPI_LINKS); do ln -sfn /usr/include/$$d $(UAPI)/$$d; done
+	$(Q)ln -sfn /usr/include/x86_64-linux-gnu/asm $(UAPI)/asm
+	$(Q)touch $@
+
+$(objtree)/%.o: $(srctree)/%.c $(FLAGS_FILE) | $(objtree)/include/config/auto.conf \
+		$(objtree)/include/generated/version.h $(UAPI)/.stamp
+	$(quiet) CC $*.o
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KEEL_CPPFLAGS) $(KEEL_CFLAGS) -MMD -MF $@.d -c -o $@ $<
+	$(Q)$(PYTHON) $(srctree)/scripts/fixdep.py $@.d $(objtree)
+
+$(objtree)/keel: $(objs) $(FLAGS_FILE)
+	$(quiet) LD keel
+	$(Q)$(CC) $(KEEL_CFLAGS) $(KEEL_LDFLAGS) -o $@.tmp $(objs)
+	$(Q)mv $@.tmp $@
+
+-include $(addsuffix .d,$(objs))
+
+# ---------------------------------------------------------------------------
+# Tests and helpers
+
+deps:
+	$(Q)$(srctree)/scripts/deps.sh
+
+check: deps
+	$(Q)$(srctree)/tests/run $(objtree)
+
+.PHONY: deps check FORCE
+
+# ---------------------------------------------------------------------------
+
+clean:
+	$(Q)rm -f $(objtree)/keel $(objtree)/keel.tmp
+	$(Q)rm -rf $(addprefix $(objtree)/,core arch devices tests-work)
+
+distclean: clean
+	$(Q)rm -rf $(objtree)/include $(objtree)/.config $(objtree)/.config.old \
+		$(objtree)/defconfig
+
+help:
+	@echo 'Configuration:'
+	@echo '  <name>_defconfig    .config from configs/<name>_defconfig (below)'
+	@echo '  defconfig           .config from DEFCONFIG=<path> (default: $(DEFAULT_DEFCONFIG))'
+	@echo '  menuconfig          edit .config in menus (kconfiglib)'
+	@echo '  olddefconfig        refresh .config: new symbols take their defaults'
+	@echo '  savedefconfig       minimal defconfig of .config into $$(O)/defconfig'
+	@echo ''
+	@echo 'Build and test:'
+	@echo '  all (default)       $$(O)/keel, the static image'
+	@echo '  check               all tests (installs Debian packages it needs)'
+	@echo '  deps                install the Debian packages the project needs'
+	@echo '  clean / distclean   remove objects and image / also .config and headers'
+	@echo ''
+	@echo 'Options: O=<dir> build out of tree; V=1 show full commands.'
+	@echo ''
+	@echo 'Defconfigs (configs/):'
+	@for f in $(sort $(notdir $(wildcard $(srctree)/configs/*_defconfig))); do \
+		printf '  %-26s %s\n' "$$f" \
+		"$$(sed -n '1s/^# *[^:]*: *//p' $(srctree)/configs/$$f)"; done
+	@echo ''
+	@echo 'Boards (board/):'
+	@for d in $(sort $(notdir $(patsubst %/README,%,$(wildcard $(srctree)/board/*/README)))); do \
+		printf '  %-26s %s\n' "$$d" \
+		"$$(sed -n '1s/^[^:]*: *//p' $(srctree)/board/$$d/README)"; done
+
+.PHONY: clean distclean help
+
+endif # mixed

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * keel: an appliance KVM VMM configured entirely at build time.
+ *
+ * The image takes no configuration at run time. Its only options are
+ * the ones below (DESIGN.md, "Runtime interface").
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <generated/version.h>
+
+#include "core/config.h"
+#include "core/log.h"
+
+enum keel_exit {
+	KEEL_EXIT_POWEROFF = 0,
+	KEEL_EXIT_ERROR = 1,
+	KEEL_EXIT_REBOOT = 2,
+	KEEL_EXIT_CRASH = 3,
+};
+
+static void print_version(void)
+{
+	printf("keel %s (%s_defconfig, board %s, %d/%d vCPUs, %s)\n", KEEL_VERSION,
+	       CONFIG_DEFCONFIG_NAME, CONFIG_BOARD_NAME, CONFIG_NR_VCPUS, CONFIG_MAX_VCPUS,
+	       CONFIG_CPU_MODEL);
+}
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"usage: keel [option]\n"
+		"\n"
+		"Boots the guest compiled into this image (%s_defconfig), serial console\n"
+		"on stdin/stdout. The image takes no configuration: rebuild it to change\n"
+		"anything (make menuconfig && make).\n"
+		"\n"
+		"options:\n"
+		"  --version       version and the profile this image was built from\n"
+		"  --help          this text\n"
+		"  --print-config  the .config this image was built from\n"
+		"  --check         pre-flight checks of this host, no boot\n"
+		"  --dump-cpuid    the effective CPUID of each vCPU\n"
+		"\n"
+		"exit status: 0 guest powered off, 1 VMM or host error, 2 guest reboot\n"
+		"request, 3 guest crashed, 128+N killed by signal N\n",
+		CONFIG_DEFCONFIG_NAME);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2) {
+		pr_err("takes at most one option, got %d; see 'keel --help'", argc - 1);
+		return KEEL_EXIT_ERROR;
+	}
+	if (argc == 2) {
+		const char *opt = argv[1];
+
+		if (!strcmp(opt, "--version")) {
+			print_version();
+			return 0;
+		}
+		if (!strcmp(opt, "--help")) {
+			print_help(stdout);
+			return 0;
+		}
+		if (!strcmp(opt, "--print-config")) {
+			fputs(keel_config_text, stdout);
+			return 0;
+		}
+		if (!strcmp(opt, "--check") || !strcmp(opt, "--dump-cpuid")) {
+			pr_err("%s is not built yet in this version (see the open issues)", opt);
+			return KEEL_EXIT_ERROR;
+		}
+		pr_err("unknown option '%s'; the image takes no configuration, see 'keel --help'",
+		       opt);
+		return KEEL_EXIT_ERROR;
+	}
+	pr_err("booting a guest is not built yet in this version (see the open issues)");
+	return KEEL_EXIT_ERROR;
+}
