@@ -170,6 +170,18 @@ check: deps
 
 .PHONY: deps check FORCE
 
+# make install DESTDIR=<staging root> PREFIX=<prefix, default /usr>
+PREFIX ?= /usr
+install: $(objtree)/keel
+	$(quiet) INSTALL "$(DESTDIR)$(PREFIX)/bin/keel"
+	$(Q)install -D -m 0755 $(objtree)/keel $(DESTDIR)$(PREFIX)/bin/keel
+	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
+	$(Q)sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@PROFILE@|$(patsubst "%",%,$(CONFIG_DEFCONFIG_NAME))|g' \
+		$(srctree)/scripts/keel.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/keel.service
+	$(Q)chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/keel.service
+
+.PHONY: install
+
 # ---------------------------------------------------------------------------
 
 clean:
@@ -192,6 +204,7 @@ help:
 	@echo '  all (default)       $$(O)/keel, the static image'
 	@echo '  check               all tests (installs Debian packages it needs)'
 	@echo '  deps                install the Debian packages the project needs'
+	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
 	@echo '  clean / distclean   remove objects and image / also .config and headers'
 	@echo ''
 	@echo 'Options: O=<dir> build out of tree; V=1 show full commands.'

@@ -14,6 +14,8 @@ make:/usr/bin/make
 gcc:/usr/bin/gcc
 binutils:/usr/bin/readelf
 tmux:/usr/bin/tmux
+clang-format:/usr/bin/clang-format
+git:/usr/bin/git
 linux-libc-dev:/usr/include/linux/kvm.h
 "
 
