@@ -10,6 +10,7 @@
 #
 VERSION := 0.1.0
 
+.SECONDEXPANSION:
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 O ?= .
 objtree := $(abspath $(O))
@@ -30,7 +31,7 @@ MAKEFLAGS += --no-print-directory
 endif
 
 # Goals that only touch the configuration do not read it.
-config-goals := %config help clean distclean deps check
+config-goals := %config help clean distclean deps check unit-tests
 build-goals := $(filter-out $(config-goals),$(MAKECMDGOALS))
 mixed := $(and $(filter $(config-goals),$(MAKECMDGOALS)),$(build-goals))
 
@@ -158,6 +159,27 @@ $(objtree)/keel: $(objs) $(FLAGS_FILE)
 	$(Q)mv $@.tmp $@
 
 -include $(addsuffix .d,$(objs))
+
+# ---------------------------------------------------------------------------
+# Unit tests: tests/unit/test_<name>.c, host gcc with sanitizers, linked
+# with the project sources listed in tests/unit/test_<name>.mk as
+# "test_<name>-srcs := core/bus.c ...". They read no configuration.
+
+HOSTCC ?= gcc
+UNIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -I$(srctree) -I$(srctree)/tests/unit
+unit-tests := $(patsubst $(srctree)/tests/unit/%.c,%,$(wildcard $(srctree)/tests/unit/test_*.c))
+-include $(wildcard $(srctree)/tests/unit/test_*.mk)
+unit-bins := $(addprefix $(objtree)/tests/unit/,$(unit-tests))
+
+$(objtree)/tests/unit/%: $(srctree)/tests/unit/%.c $$(addprefix $(srctree)/,$$($$*-srcs)) \
+		$(wildcard $(srctree)/tests/unit/*.h)
+	$(quiet) HOSTCC tests/unit/$*
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+
+unit-tests: $(unit-bins)
+.PHONY: unit-tests
 
 # ---------------------------------------------------------------------------
 # Tests and helpers

@@ -16,6 +16,7 @@ binutils:/usr/bin/readelf
 tmux:/usr/bin/tmux
 clang-format:/usr/bin/clang-format
 git:/usr/bin/git
+acpica-tools:/usr/bin/iasl
 linux-libc-dev:/usr/include/linux/kvm.h
 "
 

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KEEL_ARCH_X86_PLATFORM_H
+#define KEEL_ARCH_X86_PLATFORM_H
+
+/*
+ * The machine Keel presents: one place for every port, IRQ and address,
+ * read by the code that creates the devices and by the ACPI tables that
+ * describe them to the guest.
+ */
+
+/* Legacy devices (ports, ISA IRQs) */
+#define PLAT_COM1_PORT 0x3f8
+#define PLAT_COM1_IRQ 4
+#define PLAT_RTC_PORT 0x70 /* index 0x70, data 0x71 */
+#define PLAT_RTC_IRQ 8
+#define PLAT_I8042_DATA_PORT 0x60
+#define PLAT_I8042_CMD_PORT 0x64
+#define PLAT_POST_PORT 0x80 /* io_delay writes: ignored quietly */
+#define PLAT_RESET_PORT 0xcf9 /* reset control register; FADT RESET_REG */
+#define PLAT_RESET_VALUE 0x06 /* CPU reset + system reset */
+
+/* ACPI hardware-reduced sleep registers (FADT SLEEP_CONTROL/STATUS_REG) */
+#define PLAT_SLEEP_CTL_PORT 0x600
+#define PLAT_SLEEP_STS_PORT 0x601
+#define PLAT_S5_SLP_TYP 5 /* \_S5 package value */
+
+/* Interrupt controllers (in-kernel) */
+#define PLAT_IOAPIC_ADDR 0xfec00000ULL
+#define PLAT_IOAPIC_ID 0
+#define PLAT_LAPIC_ADDR 0xfee00000ULL
+
+/* Guest-physical memory map */
+#define PLAT_BOOT_GDT 0x500ULL
+#define PLAT_ZERO_PAGE 0x7000ULL /* boot_params */
+#define PLAT_PML4 0x9000ULL /* boot page tables: PML4, PDPT, 4 PDs */
+#define PLAT_PDPT 0xa000ULL
+#define PLAT_PD 0xb000ULL /* 4 pages: identity map of 0-4 GiB, 2 MiB pages */
+#define PLAT_CMDLINE 0x20000ULL
+#define PLAT_CMDLINE_MAX 0x1000ULL
+#define PLAT_EBDA 0x9fc00ULL /* low RAM ends here (640 KiB - 1 KiB) */
+#define PLAT_ACPI_BASE 0xe0000ULL /* RSDP + tables, in the BIOS area */
+#define PLAT_ACPI_SIZE 0x20000ULL /* up to 1 MiB */
+#define PLAT_HIGH_RAM 0x100000ULL /* first byte above 1 MiB */
+#define PLAT_PCI_HOLE 0xc0000000ULL /* RAM above this moves to 4 GiB */
+#define PLAT_4G 0x100000000ULL
+#define PLAT_IDENT_MAP_ADDR 0xfeffc000ULL /* KVM_SET_IDENTITY_MAP_ADDR, 1 page */
+#define PLAT_TSS_ADDR 0xfeffd000ULL /* KVM_SET_TSS_ADDR, 3 pages */
+
+#endif

@@ -1,0 +1,1 @@
+test_bus-srcs := core/bus.c core/log.c
