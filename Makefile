@@ -125,7 +125,37 @@ KEEL_LDFLAGS := -static -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
 # ---------------------------------------------------------------------------
 # Objects
 
-obj-y := core/main.o core/log.o core/config_data.o core/config_check.o
+obj-y := core/main.o core/log.o core/config_data.o core/config_check.o \
+	core/bus.o core/memory.o core/vm.o core/vcpu.o core/console.o core/guest_image.o \
+	arch/x86/platform.o arch/x86/boot.o arch/x86/cpu.o arch/x86/cpuid.o \
+	arch/x86/topology.o arch/x86/acpi.o arch/x86/aml.o \
+	devices/acpi_pm.o
+obj-$(CONFIG_SERIAL_8250) += devices/serial8250.o
+obj-$(CONFIG_I8042) += devices/i8042.o
+obj-$(CONFIG_RTC_CMOS) += devices/rtc_cmos.o
+
+# The probe guest (tests/guest/), the default GUEST_KERNEL.
+-include $(srctree)/tests/guest/guest.mk
+
+# GUEST_EMBED: kernel and initrd linked in. Relative paths are relative
+# to the build folder, where guest assets are built.
+unquote = $(patsubst "%",%,$(1))
+guest-path = $(if $(1),$(if $(filter /%,$(1)),$(1),$(objtree)/$(1)))
+ifeq ($(CONFIG_GUEST_EMBED),y)
+GUEST_KERNEL_FILE := $(call guest-path,$(call unquote,$(CONFIG_GUEST_KERNEL)))
+GUEST_INITRD_FILE := $(call guest-path,$(call unquote,$(CONFIG_GUEST_INITRD)))
+obj-y += core/guest_blob.o
+$(objtree)/core/guest_blob.o: $(GUEST_KERNEL_FILE) $(GUEST_INITRD_FILE)
+$(objtree)/core/guest_blob.o: EXTRA_CPPFLAGS := \
+	-DKEEL_GUEST_KERNEL_FILE='"$(GUEST_KERNEL_FILE)"' \
+	$(if $(GUEST_INITRD_FILE),-DKEEL_GUEST_INITRD_FILE='"$(GUEST_INITRD_FILE)"')
+guest-files := $(filter-out $(PROBE_BZIMAGE),$(GUEST_KERNEL_FILE) $(GUEST_INITRD_FILE))
+$(guest-files):
+	@echo "error: GUEST_KERNEL/GUEST_INITRD: $@ does not exist: build or fetch" \
+		"the guest first, or fix the path (relative paths are relative to" \
+		"the build folder $(objtree))" >&2
+	@false
+endif
 
 objs := $(addprefix $(objtree)/,$(obj-y))
 
@@ -151,6 +181,12 @@ $(objtree)/%.o: $(srctree)/%.c $(FLAGS_FILE) | $(objtree)/include/config/auto.co
 	$(quiet) CC $*.o
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KEEL_CPPFLAGS) $(KEEL_CFLAGS) -MMD -MF $@.d -c -o $@ $<
+	$(Q)$(PYTHON) $(srctree)/scripts/fixdep.py $@.d $(objtree)
+
+$(objtree)/%.o: $(srctree)/%.S $(FLAGS_FILE) | $(objtree)/include/config/auto.conf
+	$(quiet) AS $*.o
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KEEL_CPPFLAGS) $(EXTRA_CPPFLAGS) -MMD -MF $@.d -c -o $@ $<
 	$(Q)$(PYTHON) $(srctree)/scripts/fixdep.py $@.d $(objtree)
 
 $(objtree)/keel: $(objs) $(FLAGS_FILE)
@@ -208,7 +244,7 @@ install: $(objtree)/keel
 
 clean:
 	$(Q)rm -f $(objtree)/keel $(objtree)/keel.tmp
-	$(Q)rm -rf $(addprefix $(objtree)/,core arch devices tests-work)
+	$(Q)rm -rf $(addprefix $(objtree)/,core arch devices tests tests-work)
 
 distclean: clean
 	$(Q)rm -rf $(objtree)/include $(objtree)/.config $(objtree)/.config.old \

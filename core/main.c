@@ -5,20 +5,17 @@
  * The image takes no configuration at run time. Its only options are
  * the ones below (DESIGN.md, "Runtime interface").
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <generated/version.h>
 
+#include "core/arch.h"
 #include "core/config.h"
+#include "core/console.h"
 #include "core/log.h"
-
-enum keel_exit {
-	KEEL_EXIT_POWEROFF = 0,
-	KEEL_EXIT_ERROR = 1,
-	KEEL_EXIT_REBOOT = 2,
-	KEEL_EXIT_CRASH = 3,
-};
+#include "core/vm.h"
 
 static void print_version(void)
 {
@@ -46,6 +43,45 @@ static void print_help(FILE *f)
 		"exit status: 0 guest powered off, 1 VMM or host error, 2 guest reboot\n"
 		"request, 3 guest crashed, 128+N killed by signal N\n",
 		CONFIG_DEFCONFIG_NAME);
+}
+
+static struct vm vm;
+
+/*
+ * Signals: SIGTERM, SIGINT, SIGHUP and SIGQUIT reach the main thread's
+ * loop through a signalfd (blocked everywhere, inherited by the vCPU
+ * threads); SIGUSR1 kicks a vCPU out of KVM_RUN (unblocked in vCPU
+ * threads only); SIGPIPE is ignored (a closed stdout is not fatal).
+ */
+static int signals_init(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGUSR1);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return vcpu_signals_init();
+}
+
+static int boot(void)
+{
+	int status = KEEL_EXIT_ERROR;
+
+	if (signals_init() || vm_create(&vm) || arch_setup_platform(&vm) || vm_create_vcpus(&vm) ||
+	    console_init(vm.console))
+		goto out;
+	vm_start_vcpus(&vm); /* on failure it requests the stop itself */
+	status = vm_run_main_loop(&vm);
+out:
+	console_restore();
+	vm_destroy(&vm);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -77,6 +113,5 @@ int main(int argc, char **argv)
 		       opt);
 		return KEEL_EXIT_ERROR;
 	}
-	pr_err("booting a guest is not built yet in this version (see the open issues)");
-	return KEEL_EXIT_ERROR;
+	return boot();
 }

@@ -180,6 +180,12 @@ def check_guest(cfg, errors):
                       f"{CMDLINE_MAX} the boot protocol allows: shorten it")
     if not cfg.str("GUEST_KERNEL"):
         errors.append("GUEST_KERNEL is empty: name the guest bzImage")
+    if not cfg.bool("GUEST_EMBED"):
+        for name in ("GUEST_KERNEL", "GUEST_INITRD"):
+            path = cfg.str(name)
+            if path and not path.startswith("/"):
+                errors.append(f"{name} (\"{path}\") must be an absolute path when GUEST_EMBED "
+                              "is off: the image opens it at run time, from any directory")
 
 
 def check_cpu_model(cfg, errors):

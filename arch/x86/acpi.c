@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ACPI tables (ACPI 6.5, chapter 5). Layout in the buffer, each table at
+ * the next 8-byte aligned guest address:
+ *
+ *	RSDP (36 bytes, 16-byte aligned)  -> XSDT
+ *	DSDT (revision 2)                 <- FADT.DSDT, FADT.X_DSDT
+ *	FADT (revision 6.5, 276 bytes)    <- XSDT[0]
+ *	MADT (revision 5)                 <- XSDT[1]
+ *	XSDT (last: it lists the tables built before it)
+ *
+ * The platform is hardware-reduced ACPI (no PM1/GPE blocks, no SCI, no
+ * FACS): power-off goes through the sleep control register and \_S5.
+ */
+#include <string.h>
+
+#include "arch/x86/acpi.h"
+#include "arch/x86/aml.h"
+#include "arch/x86/platform.h"
+#include "core/log.h"
+
+#define ACPI_HDR_LEN 36
+#define ACPI_RSDP_LEN 36
+#define ACPI_MAX_TABLES 16 /* XSDT entries */
+
+struct acpi_ctx {
+	uint8_t *buf;
+	size_t size;
+	uint64_t gpa; /* guest address of buf[0] */
+	size_t off; /* first free byte */
+	uint64_t tables[ACPI_MAX_TABLES]; /* listed by the XSDT */
+	unsigned int nr_tables;
+};
+
+static uint8_t acpi_checksum(const uint8_t *p, size_t n)
+{
+	uint8_t sum = 0;
+
+	while (n--)
+		sum += *p++;
+	return (uint8_t)-sum;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Offset of the first byte at or after off whose guest address is aligned. */
+static size_t acpi_align(const struct acpi_ctx *c, size_t off, unsigned int align)
+{
+	uint64_t mis = (c->gpa + off) & (align - 1);
+
+	return mis ? off + (align - mis) : off;
+}
+
+/* Start a table at the next 8-byte aligned address; a emits its bytes. */
+static void table_begin(struct acpi_ctx *c, struct aml *a, const char *sig, uint8_t rev)
+{
+	size_t start = acpi_align(c, c->off, 8);
+
+	if (start > c->size)
+		start = c->size;
+	aml_init(a, c->buf + start, c->size - start);
+	aml_text(a, sig, 4, ' ');
+	aml_u32(a, 0); /* Length: set by table_end */
+	aml_u8(a, rev);
+	aml_u8(a, 0); /* Checksum: set by table_end */
+	aml_text(a, ACPI_OEM_ID, 6, ' ');
+	aml_text(a, ACPI_OEM_TABLE_ID, 8, ' ');
+	aml_u32(a, 1); /* OEM Revision */
+	aml_text(a, ACPI_CREATOR_ID, 4, ' ');
+	aml_u32(a, 1); /* Creator Revision */
+}
+
+/* Finish a table: length, checksum. Returns its guest address, 0 on failure. */
+static uint64_t table_end(struct acpi_ctx *c, struct aml *a, const char *what)
+{
+	size_t start = (size_t)(a->buf - c->buf);
+	uint8_t v[4];
+
+	if (a->overflow) {
+		pr_err("ACPI: %s does not fit: needs %zu bytes at offset %zu, buffer has %zu", what,
+		       aml_len(a), start, c->size);
+		return 0;
+	}
+	if (!aml_ok(a) || aml_len(a) > UINT32_MAX) {
+		pr_err("ACPI: %s: malformed table (bug)", what);
+		return 0;
+	}
+	put_le(v, aml_len(a), 4);
+	aml_patch(a, 4, v, 4);
+	a->buf[9] = acpi_checksum(a->buf, aml_len(a));
+	c->off = start + aml_len(a);
+	return c->gpa + start;
+}
+
+/* A table the XSDT lists. */
+static bool table_list(struct acpi_ctx *c, uint64_t gpa)
+{
+	if (!gpa)
+		return false;
+	if (c->nr_tables >= ACPI_MAX_TABLES) {
+		pr_err("ACPI: more than %d tables for the XSDT", ACPI_MAX_TABLES);
+		return false;
+	}
+	c->tables[c->nr_tables++] = gpa;
+	return true;
+}
+
+/* ---------------------------------------------------------------- DSDT */
+
+/* \_S5: SLP_TYPa for the sleep control register (hardware-reduced). */
+static void dsdt_sleep_states(struct aml *a, const struct acpi_params *p)
+{
+	(void)p;
+	aml_name(a, "\\_S5");
+	aml_package_begin(a, 4);
+	aml_integer(a, PLAT_S5_SLP_TYP); /* SLP_TYPa */
+	aml_integer(a, 0); /* SLP_TYPb */
+	aml_integer(a, 0); /* reserved */
+	aml_integer(a, 0);
+	aml_end(a);
+}
+
+static void dsdt_com1(struct aml *a, const struct acpi_params *p)
+{
+	(void)p;
+	aml_device_begin(a, "COM1");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0501"); /* 16550A-compatible UART */
+	aml_name(a, "_UID");
+	aml_integer(a, 1);
+	aml_name(a, "_CRS");
+	aml_resource_begin(a);
+	aml_res_io16(a, PLAT_COM1_PORT, PLAT_COM1_PORT, 1, 8);
+	aml_res_irq_noflags(a, PLAT_COM1_IRQ);
+	aml_resource_end(a);
+	aml_end(a);
+}
+
+/*
+ * The CMOS RTC. The device model raises no interrupt, so _CRS lists no
+ * IRQ: Linux's rtc_cmos then runs without alarm interrupts (with no
+ * legacy PIC in hardware-reduced mode it does not assume IRQ 8 either).
+ */
+static void dsdt_rtc(struct aml *a, const struct acpi_params *p)
+{
+	(void)p;
+	aml_device_begin(a, "RTC");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0B00"); /* AT real-time clock */
+	aml_name(a, "_CRS");
+	aml_resource_begin(a);
+	aml_res_io16(a, PLAT_RTC_PORT, PLAT_RTC_PORT, 1, 2);
+	aml_resource_end(a);
+	aml_end(a);
+}
+
+/* Devices under \_SB, in this order; new devices add a function here. */
+static void (*const dsdt_sb_devices[])(struct aml *a, const struct acpi_params *p) = {
+	dsdt_com1,
+	dsdt_rtc,
+};
+
+static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
+{
+	struct aml a;
+
+	table_begin(c, &a, "DSDT", ACPI_DSDT_REVISION);
+	dsdt_sleep_states(&a, p);
+	aml_scope_begin(&a, "\\_SB");
+	for (size_t i = 0; i < sizeof(dsdt_sb_devices) / sizeof(dsdt_sb_devices[0]); i++)
+		dsdt_sb_devices[i](&a, p);
+	aml_end(&a);
+	return table_end(c, &a, "DSDT");
+}
+
+/* ---------------------------------------------------------------- FADT */
+
+/* Field offsets (ACPI 6.5, table 5.9) */
+#define FADT_FIRMWARE_CTRL 36
+#define FADT_DSDT 40
+#define FADT_SCI_INT 46
+#define FADT_IAPC_BOOT_ARCH 109
+#define FADT_FLAGS 112
+#define FADT_RESET_REG 116
+#define FADT_RESET_VALUE 128
+#define FADT_MINOR_VERSION 131
+#define FADT_X_DSDT 140
+#define FADT_SLEEP_CONTROL_REG 244
+#define FADT_SLEEP_STATUS_REG 256
+#define FADT_HYPERVISOR_ID 268
+
+#define FADT_F_PWR_BUTTON (1u << 4) /* no fixed-feature power button */
+#define FADT_F_SLP_BUTTON (1u << 5) /* no fixed-feature sleep button */
+#define FADT_F_RESET_REG_SUP (1u << 10)
+#define FADT_F_HW_REDUCED_ACPI (1u << 20)
+#define FADT_BOOT_VGA_NOT_PRESENT (1u << 2)
+
+/* Generic Address Structure (ACPI 6.5, 5.2.3.2): 8-bit system I/O register. */
+static void put_gas_io8(uint8_t *p, uint16_t port)
+{
+	p[0] = 1; /* Address Space ID: system I/O */
+	p[1] = 8; /* Register Bit Width */
+	p[2] = 0; /* Register Bit Offset */
+	p[3] = 1; /* Access Size: byte */
+	put_le(p + 4, port, 8);
+}
+
+static uint64_t build_fadt(struct acpi_ctx *c, const struct acpi_params *p, uint64_t dsdt)
+{
+	uint8_t f[ACPI_FADT_LEN] = { 0 };
+	struct aml a;
+
+	(void)p;
+	/* FIRMWARE_CTRL and X_FIRMWARE_CTRL 0: no FACS (hardware-reduced). */
+	if (dsdt <= UINT32_MAX)
+		put_le(f + FADT_DSDT, dsdt, 4);
+	put_le(f + FADT_X_DSDT, dsdt, 8);
+	/* No SCI: hardware-reduced ACPI has no fixed events or GPE blocks. */
+	put_le(f + FADT_SCI_INT, 0, 2);
+	/*
+	 * IAPC_BOOT_ARCH: no 8042 (bit 1 clear, so Linux does not probe
+	 * one), no VGA, MSI supported, CMOS RTC present; LEGACY_DEVICES
+	 * (bit 0, PNPBIOS-era ISA devices) clear: the DSDT lists the UART
+	 * and RTC.
+	 */
+	put_le(f + FADT_IAPC_BOOT_ARCH, FADT_BOOT_VGA_NOT_PRESENT, 2);
+	put_le(f + FADT_FLAGS,
+	       FADT_F_HW_REDUCED_ACPI | FADT_F_RESET_REG_SUP | FADT_F_PWR_BUTTON |
+		       FADT_F_SLP_BUTTON,
+	       4);
+	put_gas_io8(f + FADT_RESET_REG, PLAT_RESET_PORT);
+	f[FADT_RESET_VALUE] = PLAT_RESET_VALUE;
+	f[FADT_MINOR_VERSION] = ACPI_FADT_MINOR_REVISION;
+	put_gas_io8(f + FADT_SLEEP_CONTROL_REG, PLAT_SLEEP_CTL_PORT);
+	put_gas_io8(f + FADT_SLEEP_STATUS_REG, PLAT_SLEEP_STS_PORT);
+	memcpy(f + FADT_HYPERVISOR_ID, "KEEL", 4);
+
+	table_begin(c, &a, "FACP", ACPI_FADT_REVISION);
+	aml_bytes(&a, f + ACPI_HDR_LEN, sizeof(f) - ACPI_HDR_LEN);
+	return table_end(c, &a, "FADT");
+}
+
+/* ---------------------------------------------------------------- MADT */
+
+#define MADT_PCAT_COMPAT (1u << 0)
+#define MADT_CPU_ENABLED (1u << 0)
+#define MADT_CPU_ONLINE_CAPABLE (1u << 1)
+#define MADT_UID_ALL_XAPIC 0xff
+#define MADT_UID_ALL_X2APIC 0xffffffffu
+#define MADT_LINT1 1
+
+/* One Processor Local APIC (type 0) or Local x2APIC (type 9) entry. */
+static void madt_cpu(struct aml *a, uint32_t uid, const struct acpi_cpu *cpu)
+{
+	uint32_t flags = cpu->enabled ? MADT_CPU_ENABLED : MADT_CPU_ONLINE_CAPABLE;
+
+	if (cpu->apic_id < 0xff && uid < MADT_UID_ALL_XAPIC) {
+		aml_u8(a, 0); /* Processor Local APIC */
+		aml_u8(a, 8);
+		aml_u8(a, (uint8_t)uid);
+		aml_u8(a, (uint8_t)cpu->apic_id);
+		aml_u32(a, flags);
+	} else {
+		aml_u8(a, 9); /* Processor Local x2APIC */
+		aml_u8(a, 16);
+		aml_u16(a, 0);
+		aml_u32(a, cpu->apic_id);
+		aml_u32(a, flags);
+		aml_u32(a, uid);
+	}
+}
+
+static bool madt_needs_x2apic(const struct acpi_params *p)
+{
+	for (unsigned int i = 0; i < p->nr_cpus; i++)
+		if (p->cpus[i].apic_id >= 0xff)
+			return true;
+	return false;
+}
+
+static void madt_ioapic(struct aml *a)
+{
+	aml_u8(a, 1); /* I/O APIC */
+	aml_u8(a, 12);
+	aml_u8(a, PLAT_IOAPIC_ID);
+	aml_u8(a, 0);
+	aml_u32(a, (uint32_t)PLAT_IOAPIC_ADDR);
+	aml_u32(a, 0); /* Global System Interrupt Base */
+}
+
+/* LINT1 of every processor is the NMI input (edge, active high). */
+static void madt_nmi(struct aml *a, bool x2apic)
+{
+	aml_u8(a, 4); /* Local APIC NMI */
+	aml_u8(a, 6);
+	aml_u8(a, MADT_UID_ALL_XAPIC);
+	aml_u16(a, 0); /* MPS INTI flags: conforms to the bus */
+	aml_u8(a, MADT_LINT1);
+	if (!x2apic)
+		return;
+	aml_u8(a, 0xa); /* Local x2APIC NMI */
+	aml_u8(a, 12);
+	aml_u16(a, 0);
+	aml_u32(a, MADT_UID_ALL_X2APIC);
+	aml_u8(a, MADT_LINT1);
+	aml_zeros(a, 3);
+}
+
+static uint64_t build_madt(struct acpi_ctx *c, const struct acpi_params *p)
+{
+	struct aml a;
+
+	table_begin(c, &a, "APIC", ACPI_MADT_REVISION);
+	aml_u32(&a, (uint32_t)PLAT_LAPIC_ADDR);
+	aml_u32(&a, MADT_PCAT_COMPAT); /* the in-kernel 8259 pair exists */
+	for (unsigned int i = 0; i < p->nr_cpus; i++)
+		madt_cpu(&a, i, &p->cpus[i]);
+	madt_ioapic(&a);
+	/*
+	 * No Interrupt Source Overrides. IRQ 0: KVM's default GSI routing
+	 * wires the in-kernel PIT to IOAPIC pin 0 (not pin 2 as on PC
+	 * firmware), so the identity mapping is right and the usual 0 -> 2
+	 * override would be wrong. IRQ 9: hardware-reduced ACPI has no SCI.
+	 */
+	madt_nmi(&a, madt_needs_x2apic(p));
+	return table_end(c, &a, "MADT");
+}
+
+/* ------------------------------------------------------- XSDT and RSDP */
+
+static uint64_t build_xsdt(struct acpi_ctx *c)
+{
+	struct aml a;
+
+	table_begin(c, &a, "XSDT", 1);
+	for (unsigned int i = 0; i < c->nr_tables; i++)
+		aml_u64(&a, c->tables[i]);
+	return table_end(c, &a, "XSDT");
+}
+
+static void fill_rsdp(uint8_t *r, uint64_t xsdt)
+{
+	struct aml a;
+
+	aml_init(&a, r, ACPI_RSDP_LEN);
+	aml_text(&a, "RSD PTR ", 8, ' ');
+	aml_u8(&a, 0); /* Checksum of the first 20 bytes */
+	aml_text(&a, ACPI_OEM_ID, 6, ' ');
+	aml_u8(&a, 2); /* Revision: ACPI 2.0+ form */
+	aml_u32(&a, 0); /* RsdtAddress: no RSDT */
+	aml_u32(&a, ACPI_RSDP_LEN);
+	aml_u64(&a, xsdt);
+	aml_u8(&a, 0); /* Extended Checksum */
+	aml_zeros(&a, 3);
+	r[8] = acpi_checksum(r, 20);
+	r[32] = acpi_checksum(r, ACPI_RSDP_LEN);
+}
+
+static bool acpi_params_valid(const struct acpi_params *p)
+{
+	bool any_enabled = false;
+
+	if (!p || !p->nr_cpus || !p->cpus) {
+		pr_err("ACPI: no vCPUs");
+		return false;
+	}
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		uint32_t id = p->cpus[i].apic_id;
+
+		any_enabled |= p->cpus[i].enabled;
+		if (id == 0xffffffff) {
+			pr_err("ACPI: vCPU %u: APIC id 0xffffffff is invalid", i);
+			return false;
+		}
+		/*
+		 * APIC ids below 255 must use xAPIC entries, whose 8-bit
+		 * UID cannot hold i >= 255 (0xff means "all processors").
+		 */
+		if (id < 0xff && i >= MADT_UID_ALL_XAPIC) {
+			pr_err("ACPI: vCPU %u: APIC id %u < 255 needs a processor UID < 255; order vCPUs by APIC id",
+			       i, id);
+			return false;
+		}
+		for (unsigned int j = 0; j < i; j++) {
+			if (p->cpus[j].apic_id == id) {
+				pr_err("ACPI: vCPUs %u and %u share APIC id %u", j, i, id);
+				return false;
+			}
+		}
+	}
+	if (!any_enabled) {
+		pr_err("ACPI: no vCPU is enabled at boot");
+		return false;
+	}
+	return true;
+}
+
+long acpi_build(void *buf, size_t size, uint64_t gpa, const struct acpi_params *p,
+		uint64_t *rsdp_gpa)
+{
+	struct acpi_ctx c = { .buf = buf, .size = size, .gpa = gpa };
+	uint64_t dsdt, xsdt;
+	size_t rsdp;
+
+	if (!acpi_params_valid(p))
+		return -1;
+	rsdp = acpi_align(&c, 0, 16);
+	if (rsdp > size || size - rsdp < ACPI_RSDP_LEN) {
+		pr_err("ACPI: RSDP does not fit: needs %zu bytes, buffer has %zu",
+		       rsdp + ACPI_RSDP_LEN, size);
+		return -1;
+	}
+	c.off = rsdp + ACPI_RSDP_LEN;
+
+	dsdt = build_dsdt(&c, p);
+	if (!dsdt)
+		return -1;
+	if (!table_list(&c, build_fadt(&c, p, dsdt)))
+		return -1;
+	if (!table_list(&c, build_madt(&c, p)))
+		return -1;
+	xsdt = build_xsdt(&c);
+	if (!xsdt)
+		return -1;
+
+	fill_rsdp(c.buf + rsdp, xsdt);
+	*rsdp_gpa = gpa + rsdp;
+	return (long)c.off;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86 machine: VM-wide KVM state, memory layout, devices at their
+ * platform addresses, ACPI tables and the guest image, and each vCPU's
+ * initial state. Implements core/arch.h.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "arch/x86/acpi.h"
+#include "arch/x86/boot.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/cpuid.h"
+#include "arch/x86/platform.h"
+#include "arch/x86/topology.h"
+#include "core/arch.h"
+#include "core/bus.h"
+#include "core/guest_image.h"
+#include "core/log.h"
+#include "core/vm.h"
+#include "devices/acpi_pm.h"
+#include "devices/i8042.h"
+#include "devices/rtc_cmos.h"
+#include "devices/serial8250.h"
+
+static struct boot_entry boot_entry;
+
+static const struct kvm_cap_need x86_caps[] = {
+	{ KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR", 1, "real-mode support on Intel" },
+	{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "KVM_CAP_SET_IDENTITY_MAP_ADDR", 1, "Intel EPT" },
+	{ KVM_CAP_PIT2, "KVM_CAP_PIT2", 1, "the in-kernel PIT" },
+	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID", 1, "setting the guest's CPUID" },
+};
+
+int arch_vm_init(struct vm *vm)
+{
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	uint64_t ident = PLAT_IDENT_MAP_ADDR;
+	int max_id;
+
+	if (kvm_check_caps(vm->kvm_fd, x86_caps, sizeof(x86_caps) / sizeof(x86_caps[0])))
+		return -1;
+	max_id = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+	if (max_id <= 0)
+		max_id = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if ((uint32_t)max_id <= arch_vcpu_id(CONFIG_MAX_VCPUS - 1)) {
+		pr_err("/dev/kvm: vCPU ids up to %d, the topology needs APIC ID %u "
+		       "(KVM_CAP_MAX_VCPU_ID): use a smaller shape",
+		       max_id - 1, arch_vcpu_id(CONFIG_MAX_VCPUS - 1));
+		return -1;
+	}
+	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident) ||
+	    ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)PLAT_TSS_ADDR)) {
+		pr_err("KVM_SET_IDENTITY_MAP_ADDR/KVM_SET_TSS_ADDR: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0)) {
+		pr_err("KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit)) {
+		pr_err("KVM_CREATE_PIT2: %s", strerror(errno));
+		return -1;
+	}
+	return x86_cpuid_init(vm);
+}
+
+void arch_mem_layout(uint64_t ram_size, uint64_t *hole_start, uint64_t *hole_end)
+{
+	(void)ram_size;
+	*hole_start = PLAT_PCI_HOLE;
+	*hole_end = PLAT_4G;
+}
+
+uint32_t arch_vcpu_id(unsigned int index)
+{
+	return x86_topo_apic_id(x86_topo_config(), index);
+}
+
+/* io_delay writes to port 0x80 are frequent and harmless. */
+static const struct bus_ops sink_ops = { 0 };
+
+static int create_devices(struct vm *vm)
+{
+	int err = 0;
+
+#ifdef CONFIG_SERIAL_8250
+	vm->console = serial8250_create(PLAT_COM1_PORT, PLAT_COM1_IRQ, STDOUT_FILENO, "ttyS0");
+	err |= !vm->console;
+#endif
+#ifdef CONFIG_I8042
+	err |= i8042_create(PLAT_I8042_DATA_PORT, PLAT_I8042_CMD_PORT) != 0;
+#endif
+#ifdef CONFIG_RTC_CMOS
+	err |= rtc_cmos_create(PLAT_RTC_PORT) != 0;
+#endif
+	err |= acpi_pm_create(PLAT_SLEEP_CTL_PORT, PLAT_SLEEP_STS_PORT, PLAT_S5_SLP_TYP,
+			      PLAT_RESET_PORT, PLAT_RESET_VALUE) != 0;
+	err |= bus_register(BUS_PIO, PLAT_POST_PORT, 1, &sink_ops, NULL, "post") != 0;
+	return err ? -1 : 0;
+}
+
+static int build_acpi(struct vm *vm)
+{
+	static struct acpi_cpu cpus[CONFIG_MAX_VCPUS];
+	struct acpi_params p = { .nr_cpus = CONFIG_MAX_VCPUS, .cpus = cpus };
+	void *buf = gpa_to_hva(&vm->mem, PLAT_ACPI_BASE, PLAT_ACPI_SIZE);
+
+	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
+		cpus[i].apic_id = arch_vcpu_id(i);
+		cpus[i].enabled = i < CONFIG_NR_VCPUS;
+	}
+	if (!buf || acpi_build(buf, PLAT_ACPI_SIZE, PLAT_ACPI_BASE, &p, &vm->rsdp_gpa) < 0)
+		return -1;
+	return 0;
+}
+
+int arch_setup_platform(struct vm *vm)
+{
+	struct guest_image gi;
+	struct boot_image img;
+
+	if (create_devices(vm) || build_acpi(vm) || x86_write_boot_tables(&vm->mem))
+		return -1;
+	if (guest_image_get(&gi))
+		return -1;
+	img = (struct boot_image){
+		.kernel = gi.kernel,
+		.kernel_size = gi.kernel_size,
+		.initrd = gi.initrd,
+		.initrd_size = gi.initrd_size,
+		.cmdline = CONFIG_GUEST_CMDLINE,
+	};
+	return x86_load_linux(&vm->mem, &img, vm->rsdp_gpa, &boot_entry);
+}
+
+int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu)
+{
+	(void)vm;
+	if (x86_cpuid_set(vcpu) || x86_init_vcpu_state(vcpu))
+		return -1;
+	/* The boot vCPU enters the kernel; the others wait for INIT-SIPI. */
+	if (vcpu->index == 0)
+		return x86_set_boot_regs(vcpu, &boot_entry);
+	return 0;
+}

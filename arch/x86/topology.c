@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "arch/x86/topology.h"
+
+static unsigned int bits_for(unsigned int count)
+{
+	unsigned int bits = 0;
+
+	while ((1U << bits) < count)
+		bits++;
+	return bits;
+}
+
+void x86_topo_init(struct x86_topo *t, unsigned int sockets, unsigned int cores,
+		   unsigned int threads)
+{
+	t->sockets = sockets;
+	t->cores = cores;
+	t->threads = threads;
+	t->thread_bits = bits_for(threads);
+	t->core_bits = bits_for(cores);
+}
+
+uint32_t x86_topo_apic_id(const struct x86_topo *t, unsigned int index)
+{
+	unsigned int thread = index % t->threads;
+	unsigned int core = (index / t->threads) % t->cores;
+	unsigned int socket = index / (t->threads * t->cores);
+
+	return (socket << (t->core_bits + t->thread_bits)) | (core << t->thread_bits) | thread;
+}
+
+#ifdef CONFIG_MAX_VCPUS
+const struct x86_topo *x86_topo_config(void)
+{
+	static struct x86_topo topo;
+
+	if (!topo.sockets)
+		x86_topo_init(&topo, CONFIG_TOPO_SOCKETS, CONFIG_TOPO_CORES, CONFIG_TOPO_THREADS);
+	return &topo;
+}
+#endif

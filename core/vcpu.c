@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vCPU threads: affinity, name, the KVM_RUN loop and its exits. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+
+#include "core/arch.h"
+#include "core/bus.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+#define SIG_KICK SIGUSR1
+
+static void kick_handler(int sig)
+{
+	(void)sig; /* only there to interrupt KVM_RUN */
+}
+
+/* The kick signal interrupts KVM_RUN: no SA_RESTART. */
+int vcpu_signals_init(void)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIG_KICK, &sa, NULL)) {
+		pr_err("sigaction(SIGUSR1): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void vcpu_kick(struct vcpu *vcpu)
+{
+	/* immediate_exit covers the window between the stop check and KVM_RUN. */
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(vcpu->thread, SIG_KICK);
+}
+
+static int vcpu_pin(struct vcpu *vcpu)
+{
+#if KEEL_PIN_ENTRIES > 0
+	const struct keel_cpumask *mask = &keel_vcpu_pins[vcpu->index];
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (unsigned int w = 0; w < KEEL_CPUMASK_WORDS; w++) {
+		for (unsigned int b = 0; b < 64; b++) {
+			if (mask->w[w] & (1ULL << b))
+				CPU_SET(w * 64 + b, &set);
+		}
+	}
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		pr_err("vCPU %u: cannot pin to its host CPUs (VCPU_PIN_TABLE): %s", vcpu->index,
+		       strerror(errno));
+		return -1;
+	}
+#else
+	(void)vcpu;
+#endif
+	return 0;
+}
+
+static void handle_io(struct kvm_run *run)
+{
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	unsigned int size = run->io.size;
+
+	if (size != 1 && size != 2 && size != 4)
+		return;
+	for (uint32_t i = 0; i < run->io.count; i++) {
+		bus_access(BUS_PIO, run->io.port, data, size, run->io.direction == KVM_EXIT_IO_OUT);
+		data += size;
+	}
+}
+
+static void handle_mmio(struct kvm_run *run)
+{
+	unsigned int len = run->mmio.len;
+
+	if (len == 0 || len > sizeof(run->mmio.data))
+		return;
+	bus_access(BUS_MMIO, run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write);
+}
+
+/* Returns KEEP_RUNNING, or the exit status that stops the VM. */
+#define KEEP_RUNNING (-1)
+static int handle_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(run);
+		return KEEP_RUNNING;
+	case KVM_EXIT_MMIO:
+		handle_mmio(run);
+		return KEEP_RUNNING;
+	case KVM_EXIT_INTR:
+	case KVM_EXIT_HLT:
+		return KEEP_RUNNING;
+	case KVM_EXIT_SHUTDOWN:
+		pr_err("vCPU %u: guest crashed: triple fault (KVM_EXIT_SHUTDOWN)", vcpu->index);
+		arch_dump_vcpu(vcpu);
+		return KEEL_EXIT_CRASH;
+	case KVM_EXIT_INTERNAL_ERROR:
+		pr_err("vCPU %u: KVM internal error, suberror %u (1: emulation failure)",
+		       vcpu->index, run->internal.suberror);
+		arch_dump_vcpu(vcpu);
+		return KEEL_EXIT_CRASH;
+	case KVM_EXIT_FAIL_ENTRY:
+		pr_err("vCPU %u: VM entry failed, hardware reason 0x%llx", vcpu->index,
+		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		arch_dump_vcpu(vcpu);
+		return KEEL_EXIT_CRASH;
+	case KVM_EXIT_SYSTEM_EVENT:
+		switch (run->system_event.type) {
+		case KVM_SYSTEM_EVENT_SHUTDOWN:
+			return KEEL_EXIT_POWEROFF;
+		case KVM_SYSTEM_EVENT_RESET:
+			return KEEL_EXIT_REBOOT;
+		default:
+			pr_err("vCPU %u: guest crash event (KVM_EXIT_SYSTEM_EVENT %u)", vcpu->index,
+			       run->system_event.type);
+			return KEEL_EXIT_CRASH;
+		}
+	default:
+		pr_err("vCPU %u: unexpected KVM exit reason %u", vcpu->index, run->exit_reason);
+		arch_dump_vcpu(vcpu);
+		return KEEL_EXIT_ERROR;
+	}
+}
+
+void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	char name[16];
+	sigset_t set;
+
+	snprintf(name, sizeof(name), "keel-vcpu%u", vcpu->index);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (vcpu_pin(vcpu)) {
+		vm_request_stop(KEEL_EXIT_ERROR);
+		return NULL;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIG_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	while (atomic_load(&vm->stop_status) < 0) {
+		int status;
+
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				/* a kick, or an AP's first run after INIT */
+				continue;
+			}
+			pr_err("vCPU %u: KVM_RUN: %s", vcpu->index, strerror(errno));
+			vm_request_stop(KEEL_EXIT_ERROR);
+			break;
+		}
+		status = handle_exit(vcpu);
+		if (status != KEEP_RUNNING)
+			vm_request_stop((enum keel_exit)status);
+	}
+	return NULL;
+}

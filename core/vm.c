@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The VM: /dev/kvm, capabilities, vCPU creation, the main thread's loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "core/arch.h"
+#include "core/console.h"
+#include "core/irq.h"
+#include "core/log.h"
+#include "core/vm.h"
+
+struct vm *the_vm;
+
+static const struct kvm_cap_need core_caps[] = {
+	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", 1, "guest RAM" },
+	{ KVM_CAP_NR_MEMSLOTS, "KVM_CAP_NR_MEMSLOTS", 2, "RAM below and above the PCI hole" },
+	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP", 1, "in-kernel interrupt controllers" },
+	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", 1, "stopping vCPUs race-free" },
+	{ KVM_CAP_MAX_VCPUS, "KVM_CAP_MAX_VCPUS", CONFIG_NR_VCPUS, "NR_VCPUS vCPUs" },
+};
+
+int kvm_check_caps(int fd, const struct kvm_cap_need *caps, unsigned int n)
+{
+	int bad = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		int v = ioctl(fd, KVM_CHECK_EXTENSION, caps[i].cap);
+
+		if (v < caps[i].min) {
+			pr_err("/dev/kvm: %s is %d, Keel needs at least %d (for %s): this host's KVM "
+			       "is too old or too limited",
+			       caps[i].name, v < 0 ? 0 : v, caps[i].min, caps[i].why);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static int open_kvm(struct vm *vm)
+{
+	int api;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		if (errno == ENOENT)
+			pr_err("cannot open /dev/kvm: no such device; this host has no KVM: enable "
+			       "VT-x/AMD-V in the firmware and load kvm_intel or kvm_amd");
+		else if (errno == EACCES || errno == EPERM)
+			pr_err("cannot open /dev/kvm: %s; run keel as root or in group 'kvm'",
+			       strerror(errno));
+		else
+			pr_err("cannot open /dev/kvm: %s", strerror(errno));
+		return -1;
+	}
+	api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION) {
+		pr_err("/dev/kvm: API version %d, Keel needs %d", api, KVM_API_VERSION);
+		return -1;
+	}
+	return kvm_check_caps(vm->kvm_fd, core_caps, sizeof(core_caps) / sizeof(core_caps[0]));
+}
+
+int vm_create(struct vm *vm)
+{
+	struct guest_mem_layout layout = {
+		.size = (uint64_t)CONFIG_GUEST_MEM_MB << 20,
+#ifdef CONFIG_GUEST_HUGEPAGES
+		.hugepages = true,
+#endif
+#ifdef CONFIG_GUEST_MLOCK
+		.lock = true,
+#endif
+	};
+	int sz;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = vm->vm_fd = vm->stop_fd = -1;
+	atomic_store(&vm->stop_status, -1);
+	the_vm = vm;
+	if (open_kvm(vm))
+		return -1;
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
+		pr_err("KVM_CREATE_VM: %s", strerror(errno));
+		return -1;
+	}
+	sz = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (sz <= 0) {
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -1;
+	}
+	vm->run_size = (size_t)sz;
+	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->stop_fd < 0) {
+		pr_err("eventfd: %s", strerror(errno));
+		return -1;
+	}
+	if (arch_vm_init(vm))
+		return -1;
+	arch_mem_layout(layout.size, &layout.hole_start, &layout.hole_end);
+	return guest_mem_init(&vm->mem, vm->vm_fd, &layout);
+}
+
+int vm_create_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < CONFIG_NR_VCPUS; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->vm = vm;
+		v->index = i;
+		v->id = arch_vcpu_id(i);
+		v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
+		if (v->fd < 0) {
+			pr_err("KVM_CREATE_VCPU %u (APIC ID %u): %s", i, v->id, strerror(errno));
+			return -1;
+		}
+		vm->nr_vcpus = i + 1;
+		v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+		if (v->run == MAP_FAILED) {
+			v->run = NULL;
+			pr_err("mmap of vCPU %u's kvm_run: %s", i, strerror(errno));
+			return -1;
+		}
+		if (arch_vcpu_init(vm, v))
+			return -1;
+	}
+	return 0;
+}
+
+int vm_start_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		int err = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);
+
+		if (err) {
+			pr_err("cannot start the thread of vCPU %u: %s", i, strerror(err));
+			vm_request_stop(KEEL_EXIT_ERROR);
+			return -1;
+		}
+		vm->vcpus[i].started = 1;
+	}
+	return 0;
+}
+
+void vm_request_stop(enum keel_exit status)
+{
+	int expected = -1;
+	uint64_t one = 1;
+
+	if (!the_vm)
+		return;
+	if (atomic_compare_exchange_strong(&the_vm->stop_status, &expected, (int)status)) {
+		if (write(the_vm->stop_fd, &one, sizeof(one)) < 0)
+			pr_err("cannot signal the stop request: %s", strerror(errno));
+	}
+}
+
+void irq_set_level(unsigned int gsi, int level)
+{
+	struct kvm_irq_level irq = { .irq = gsi, .level = level };
+
+	if (the_vm && ioctl(the_vm->vm_fd, KVM_IRQ_LINE, &irq))
+		pr_err("KVM_IRQ_LINE %u=%d: %s", gsi, level, strerror(errno));
+}
+
+static int handle_signal(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return -1;
+	pr_info("%s: stopping the guest", strsignal((int)si.ssi_signo));
+	return 128 + (int)si.ssi_signo;
+}
+
+int vm_run_main_loop(struct vm *vm)
+{
+	sigset_t set;
+	int sfd, status = -1;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		pr_err("signalfd: %s", strerror(errno));
+		vm_request_stop(KEEL_EXIT_ERROR);
+	}
+	while (atomic_load(&vm->stop_status) < 0) {
+		struct pollfd fds[3] = {
+			{ .fd = vm->stop_fd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = console_poll_fd(), .events = POLLIN },
+		};
+		int n = poll(fds, 3, console_poll_timeout_ms());
+
+		if (n < 0 && errno != EINTR) {
+			pr_err("poll: %s", strerror(errno));
+			vm_request_stop(KEEL_EXIT_ERROR);
+			break;
+		}
+		if (n > 0 && (fds[1].revents & POLLIN)) {
+			status = handle_signal(sfd);
+			break;
+		}
+		if (n > 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
+			console_handle_input(fds[2].revents);
+		else if (n == 0)
+			console_handle_input(0);
+	}
+	if (status >= 0)
+		vm_request_stop((enum keel_exit)status); /* unless the guest stopped first */
+	status = atomic_load(&vm->stop_status);
+	/* Every vCPU leaves the guest; their threads end. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].started)
+			vcpu_kick(&vm->vcpus[i]);
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->run_size);
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+	}
+	guest_mem_free(&vm->mem);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	if (vm->stop_fd >= 0)
+		close(vm->stop_fd);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KEEL_CORE_VM_H
+#define KEEL_CORE_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+#include "core/memory.h"
+#include "core/vm_exit.h"
+
+struct serial8250;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index; /* 0 .. NR_VCPUS-1: the guest's logical order */
+	uint32_t id; /* KVM vcpu id = APIC ID (arch_vcpu_id) */
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	int started;
+};
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	size_t run_size;
+	struct guest_mem mem;
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[CONFIG_NR_VCPUS];
+	int stop_fd; /* eventfd: a stop was requested */
+	atomic_int stop_status; /* -1 while running */
+	struct serial8250 *console;
+	uint64_t rsdp_gpa;
+};
+
+/* A KVM capability Keel relies on, with the smallest value it accepts. */
+struct kvm_cap_need {
+	int cap;
+	const char *name;
+	int min;
+	const char *why;
+};
+
+/* Check every capability; log each one missing; -1 if any is. */
+int kvm_check_caps(int fd, const struct kvm_cap_need *caps, unsigned int n);
+
+/* The one VM of this process (devices reach it through vm_exit.h/irq.h). */
+extern struct vm *the_vm;
+
+int vm_create(struct vm *vm);
+int vm_create_vcpus(struct vm *vm);
+int vm_start_vcpus(struct vm *vm);
+/* Wait for a stop request or a signal; stop every vCPU; return the exit status. */
+int vm_run_main_loop(struct vm *vm);
+void vm_destroy(struct vm *vm);
+
+/* core/vcpu.c */
+void *vcpu_thread(void *arg);
+void vcpu_kick(struct vcpu *vcpu);
+int vcpu_signals_init(void);
+
+#endif

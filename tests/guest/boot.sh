@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the probe guest on /dev/kvm for every defconfig and check what it
+# reports against the configuration (tests/guest/check_report.py); then
+# the fault modes, bad guest images and the terminal on every exit path.
+set -u
+. "$SRC/tests/lib.sh"
+
+if [ ! -c /dev/kvm ]; then
+	echo "SKIP: /dev/kvm is absent on this machine: the probe guest cannot run"
+	exit 77
+fi
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "SKIP: /dev/kvm is not accessible to $(id -un): run the tests as root or in group kvm"
+	exit 77
+fi
+
+TIMEOUT=60
+# An initrd with known bytes: the guest must see exactly these.
+head -c 12345 /dev/urandom >"$WORK/initrd.bin"
+
+# defconfig_for <defconfig> <name> <extra lines...>: a derived defconfig
+# that boots the probe. A profile whose board is not this machine (2 CPUs)
+# keeps its guest-visible shape but runs unpinned on the pc2 board.
+defconfig_for() {
+	local src=$1 name=$2 out=$WORK/$2.defconfig syms
+	shift 2
+	# the extra lines replace the profile's own values of those symbols
+	syms=$(printf '%s\n' "$@" DEFCONFIG_NAME= | sed -E 's/^(# )?CONFIG_//; s/[= ].*//' | paste -sd'|')
+	if grep -q '^CONFIG_BOARD_PC2=y' "$src" || ! grep -q '^CONFIG_BOARD_' "$src"; then
+		grep -v -E "^(# )?CONFIG_($syms)[= ]" "$src" >"$out"
+	else
+		grep -v -E "^(# )?CONFIG_(BOARD_|VCPU_PIN_TABLE|VMM_CPUS|ALLOW_OVERCOMMIT|($syms)[= ])" \
+			"$src" >"$out"
+		printf '%s\n' CONFIG_BOARD_PC2=y CONFIG_ALLOW_OVERCOMMIT=y >>"$out"
+		echo "    note $(basename "$src"): its board is not this machine; booted unpinned on pc2"
+	fi
+	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" "$@" >>"$out"
+	echo "$out"
+}
+
+# build <name> <defconfig file>: image in $WORK/<name>/keel
+build() {
+	if kmake "$WORK/$1" defconfig DEFCONFIG="$2" && kmake "$WORK/$1"; then
+		return 0
+	fi
+	sed 's/^/      | /' "$WORK/make.out"
+	fail "$1: build"
+	return 1
+}
+
+# run <name>: run the image, report in $WORK/<name>.out/.err, status in $rc
+run() {
+	timeout -s KILL $TIMEOUT "$WORK/$1/keel" </dev/null >"$WORK/$1.out" 2>"$WORK/$1.err"
+	rc=$?
+}
+
+for def in "$SRC"/configs/*_defconfig; do
+	name=$(basename "$def" _defconfig)
+	d=$(defconfig_for "$def" "$name" "CONFIG_GUEST_INITRD=\"$WORK/initrd.bin\"" \
+		"CONFIG_GUEST_CMDLINE=\"console=ttyS0 probe.test=$name quiet\"" | tail -1)
+	build "$name" "$d" || continue
+	run "$name"
+	if [ $rc -ne 0 ]; then
+		fail "$name: keel exited with $rc, expected 0 (guest power-off)"
+		sed 's/^/      | /' "$WORK/$name.err" | head -20
+		continue
+	fi
+	pass "$name: probe booted and powered off (status 0)"
+	if /usr/bin/python3 "$SRC/tests/guest/check_report.py" "$WORK/$name.out" \
+		"$WORK/$name/.config" --initrd "$WORK/initrd.bin" >"$WORK/$name.check"; then
+		pass "$name: report matches the config ($(grep -c '^    ok' "$WORK/$name.check") checks)"
+	else
+		grep FAIL "$WORK/$name.check"
+		fail "$name: report does not match the config"
+	fi
+	check "$name: nothing unexpected on stderr" \
+		bash -c "! grep -v -e 'guest powered off' '$WORK/$name.err' | grep -q ."
+done
+
+# Fault modes, chosen on the guest command line.
+fault_build() {
+	local d
+	d=$(defconfig_for "$SRC/configs/tiny_defconfig" "fault-$1" \
+		"CONFIG_GUEST_CMDLINE=\"console=ttyS0 probe.fault=$1\"" | tail -1)
+	build "fault-$1" "$d"
+}
+if fault_build triple; then
+	run fault-triple
+	check "triple fault: status 3 (guest crashed)" test $rc -eq 3
+	check "triple fault: logged as such" grep -q 'triple fault' "$WORK/fault-triple.err"
+	check "triple fault: registers dumped" grep -q 'rip=0x' "$WORK/fault-triple.err"
+fi
+if fault_build badport; then
+	run fault-badport
+	check "bad port/MMIO: the VMM survives, status 0" test $rc -eq 0
+	check "bad port: logged once" \
+		test "$(grep -c 'unknown port 0x1234' "$WORK/fault-badport.err")" -eq 1
+	check "bad MMIO: logged once" \
+		test "$(grep -c 'unknown MMIO 0xd0000000' "$WORK/fault-badport.err")" -eq 1
+	check "bad port read gives all ones" grep -q 'badport: in=0xff' "$WORK/fault-badport.out"
+	check "the probe carried on to the end" grep -q '^probe: end' "$WORK/fault-badport.out"
+fi
+if fault_build reboot; then
+	run fault-reboot
+	check "reboot request: status 2" test $rc -eq 2
+fi
+if fault_build hang; then
+	"$WORK/fault-hang/keel" </dev/null >"$WORK/hang.out" 2>"$WORK/hang.err" &
+	pid=$!
+	for _ in $(seq 50); do grep -q 'fault hang' "$WORK/hang.out" && break; sleep 0.1; done
+	check "hanging guest reached its loop" grep -q 'fault hang' "$WORK/hang.out"
+	check "hanging guest: vCPU thread named keel-vcpu0" \
+		grep -qx 'keel-vcpu0' <(cat /proc/$pid/task/*/comm 2>/dev/null)
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	check "SIGTERM stops it in order: status 143 (128+15)" test $rc -eq 143
+	check "SIGTERM logged" grep -q 'stopping the guest' "$WORK/hang.err"
+fi
+
+# Bad guest images: the compiled paths are opened at start (GUEST_EMBED=n).
+d=$(defconfig_for "$SRC/configs/tiny_defconfig" "images" "# CONFIG_GUEST_EMBED is not set" \
+	"CONFIG_GUEST_KERNEL=\"$WORK/img/kernel\"" "CONFIG_GUEST_INITRD=\"$WORK/img/initrd\"" \
+	"CONFIG_GUEST_MEM_MB=64" | tail -1)
+if build images "$d"; then
+	mkdir -p "$WORK/img"
+	probe=$WORK/images/tests/guest/probe.bzImage
+	kmake "$WORK/images" "$probe" || fail "probe build"
+	# bad_image <what> <expected message> : kernel/initrd already in place
+	bad_image() {
+		run images
+		check "$1: status 1" test $rc -eq 1
+		check "$1: '$2'" grep -qF -- "$2" "$WORK/images.err"
+		check "$1: no vCPU ran (no report)" test ! -s "$WORK/images.out"
+	}
+	cp "$probe" "$WORK/img/kernel"
+	head -c 100 /dev/zero >"$WORK/img/initrd"
+	run images
+	check "GUEST_EMBED=n: boots the files at the compiled paths" test $rc -eq 0
+	head -c 3000 "$probe" >"$WORK/img/kernel"
+	bad_image "truncated kernel" "GUEST_KERNEL is truncated"
+	head -c 65536 /dev/urandom >"$WORK/img/kernel"
+	bad_image "not a bzImage" "GUEST_KERNEL is not a bzImage"
+	rm -f "$WORK/img/kernel"
+	bad_image "missing kernel" "cannot open GUEST_KERNEL '$WORK/img/kernel'"
+	cp "$probe" "$WORK/img/kernel"
+	truncate -s 80M "$WORK/img/initrd"
+	bad_image "initrd larger than RAM" "GUEST_INITRD (81920 KiB) does not fit"
+	rm -f "$WORK/img/initrd"
+fi
+
+# The terminal is restored on every exit path (stdin a pseudo-terminal).
+pty() { /usr/bin/python3 "$SRC/tests/guest/pty_run.py" "$@" >"$WORK/pty.out" 2>&1; }
+pty "$WORK/tiny/keel"
+check "terminal restored after power-off" grep -q 'pty: status=0 termios=restored' "$WORK/pty.out"
+[ -x "$WORK/fault-reboot/keel" ] && pty "$WORK/fault-reboot/keel";
+check "terminal restored after reboot" grep -q 'status=2 termios=restored' "$WORK/pty.out"
+[ -x "$WORK/fault-triple/keel" ] && pty "$WORK/fault-triple/keel"
+check "terminal restored after a crash" grep -q 'status=3 termios=restored' "$WORK/pty.out"
+[ -x "$WORK/fault-hang/keel" ] && pty --kill-after 2 "$WORK/fault-hang/keel"
+check "terminal restored after SIGTERM" grep -q 'status=143 termios=restored' "$WORK/pty.out"
+[ -x "$WORK/images/keel" ] && pty "$WORK/images/keel"
+check "terminal restored after a VMM error" grep -q 'status=1 termios=restored' "$WORK/pty.out"
+finish

@@ -1,0 +1,1 @@
+test_topology-srcs := arch/x86/topology.c
