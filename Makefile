@@ -242,9 +242,13 @@ install: $(objtree)/keel
 
 # ---------------------------------------------------------------------------
 
-clean:
-	$(Q)rm -f $(objtree)/keel $(objtree)/keel.tmp
-	$(Q)rm -rf $(addprefix $(objtree)/,core arch devices tests tests-work)
+# Objects live next to the sources in an in-tree build: delete files by
+# name, never folders that may hold sources.
+clean: probe-guest-clean
+	$(Q)rm -f $(objtree)/keel $(objtree)/keel.tmp $(unit-bins)
+	$(Q)for d in core arch devices; do [ -d $(objtree)/$$d ] && \
+		find $(objtree)/$$d -name '*.o' -o -name '*.o.d' | xargs rm -f; done; true
+	$(Q)rm -rf $(objtree)/tests-work
 
 distclean: clean
 	$(Q)rm -rf $(objtree)/include $(objtree)/.config $(objtree)/.config.old \

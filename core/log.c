@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/log.h"
 
@@ -39,3 +40,13 @@ void pr_err(const char *fmt, ...)
 	vlog("error: ", fmt, ap);
 	va_end(ap);
 }
+
+#ifdef CONFIG_TRACE_BOOT
+void trace_boot(const char *milestone)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pr_info("trace: %s monotonic=%lld.%09ld", milestone, (long long)ts.tv_sec, ts.tv_nsec);
+}
+#endif

@@ -73,9 +73,16 @@ static int boot(void)
 {
 	int status = KEEL_EXIT_ERROR;
 
-	if (signals_init() || vm_create(&vm) || arch_setup_platform(&vm) || vm_create_vcpus(&vm) ||
-	    console_init(vm.console))
+	trace_boot("main");
+	if (signals_init() || vm_create(&vm))
 		goto out;
+	trace_boot("vm-created");
+	if (arch_setup_platform(&vm))
+		goto out;
+	trace_boot("platform-ready");
+	if (vm_create_vcpus(&vm) || console_init(vm.console))
+		goto out;
+	trace_boot("vcpus-created");
 	vm_start_vcpus(&vm); /* on failure it requests the stop itself */
 	status = vm_run_main_loop(&vm);
 out:

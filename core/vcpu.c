@@ -152,6 +152,8 @@ void *vcpu_thread(void *arg)
 	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
+	if (vcpu->index == 0)
+		trace_boot("first-kvm-run");
 	while (atomic_load(&vm->stop_status) < 0) {
 		int status;
 

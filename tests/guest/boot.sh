@@ -78,6 +78,51 @@ for def in "$SRC"/configs/*_defconfig; do
 		bash -c "! grep -v -e 'guest powered off' '$WORK/$name.err' | grep -q ."
 done
 
+# Guest RAM: above the 32-bit PCI hole, locked, and in huge pages.
+d=$(defconfig_for "$SRC/configs/tiny_defconfig" bigmem "CONFIG_GUEST_MEM_MB=4608" | tail -1)
+if build bigmem "$d"; then
+	run bigmem
+	check "4.5 GiB guest: boots (status $rc)" test $rc -eq 0
+	/usr/bin/python3 "$SRC/tests/guest/check_report.py" "$WORK/bigmem.out" \
+		"$WORK/bigmem/.config" >"$WORK/bigmem.check"
+	check "4.5 GiB guest: e820 has 3 GiB low + 1.5 GiB above 4 GiB, none in the hole" \
+		bash -c "! grep -q FAIL '$WORK/bigmem.check' &&
+			 grep -q 'addr=0x100000000 size=0x60000000 type=1' '$WORK/bigmem.out'"
+fi
+d=$(defconfig_for "$SRC/configs/tiny_defconfig" mlock "CONFIG_GUEST_MLOCK=y" \
+	"CONFIG_GUEST_MEM_MB=64" | tail -1)
+if build mlock "$d"; then
+	run mlock
+	if [ "$(id -u)" = 0 ] || [ "$(ulimit -l)" = unlimited ]; then
+		check "GUEST_MLOCK: boots with locked RAM (status $rc)" test $rc -eq 0
+	else
+		check "GUEST_MLOCK without the rlimit: clear error" \
+			grep -q 'cannot lock 64 MiB of guest RAM (GUEST_MLOCK)' "$WORK/mlock.err"
+	fi
+fi
+d=$(defconfig_for "$SRC/configs/tiny_defconfig" huge "CONFIG_GUEST_HUGEPAGES=y" \
+	"CONFIG_GUEST_MEM_MB=64" | tail -1)
+if build huge "$d"; then
+	nr=/proc/sys/vm/nr_hugepages
+	old=$(cat $nr)
+	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+	if [ "$free" -lt 32 ]; then
+		run huge
+		check "GUEST_HUGEPAGES, none reserved: status 1" test $rc -eq 1
+		check "GUEST_HUGEPAGES, none reserved: says how many are needed" \
+			grep -q "huge pages (GUEST_HUGEPAGES).*the guest needs 32" "$WORK/huge.err"
+	fi
+	if [ -w $nr ] && echo $((old + 32)) >$nr 2>/dev/null &&
+		[ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -ge 32 ]; then
+		run huge
+		echo "$old" >$nr
+		check "GUEST_HUGEPAGES with 32 reserved: boots (status $rc)" test $rc -eq 0
+	else
+		echo "$old" >$nr 2>/dev/null
+		echo "    note: cannot reserve huge pages here (not root?): positive case not run"
+	fi
+fi
+
 # Fault modes, chosen on the guest command line.
 fault_build() {
 	local d
