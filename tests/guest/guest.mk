@@ -25,8 +25,8 @@ PROBE_OUT := $(objtree)/tests/guest
 PROBE_BZIMAGE := $(PROBE_OUT)/probe.bzImage
 
 # head.o first: the linker script places its .head.text at LOAD_ADDR anyway.
-probe-c := probe boot acpi madt power fault print serial lib
-PROBE_OBJS := $(PROBE_OUT)/head.o $(addprefix $(PROBE_OUT)/,$(addsuffix .o,$(probe-c)))
+probe-c := probe boot acpi madt power fault print serial lib smp
+PROBE_OBJS := $(PROBE_OUT)/head.o $(PROBE_OUT)/ap.o $(addprefix $(PROBE_OUT)/,$(addsuffix .o,$(probe-c)))
 PROBE_SETUP_OBJ := $(PROBE_OUT)/setup.o
 
 # No SSE/x87/POPCNT/BMI/CRC32 (the PVM emulator cannot run them: NOTES.md),
@@ -49,7 +49,7 @@ $(addprefix $(PROBE_OUT)/,$(addsuffix .o,$(probe-c))): $(PROBE_OUT)/%.o: \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PROBE_CPPFLAGS) $(PROBE_CFLAGS) -MMD -MP -MF $@.d -c -o $@ $<
 
-$(PROBE_OUT)/head.o $(PROBE_SETUP_OBJ): $(PROBE_OUT)/%.o: $(PROBE_SRC)/%.S $(PROBE_SRC)/guest.mk
+$(PROBE_OUT)/head.o $(PROBE_OUT)/ap.o $(PROBE_SETUP_OBJ): $(PROBE_OUT)/%.o: $(PROBE_SRC)/%.S $(PROBE_SRC)/guest.mk
 	$(quiet) AS tests/guest/$*.o
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PROBE_CPPFLAGS) $(PROBE_AFLAGS) -MMD -MP -MF $@.d -c -o $@ $<

@@ -10,6 +10,7 @@
 #include "io.h"
 #include "print.h"
 #include "probe.h"
+#include "smp.h"
 
 #define FAULT_PARAM "probe.fault"
 #define FAULT_MODE_MAX 32
@@ -70,5 +71,6 @@ void probe_main(u64 bp_addr)
 	if (bp)
 		boot_report(bp);
 	acpi_probe(&ai, bp, true);
+	smp_report(&ai);
 	acpi_power_off(&ai);
 }
