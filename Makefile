@@ -31,7 +31,9 @@ MAKEFLAGS += --no-print-directory
 endif
 
 # Goals that only touch the configuration do not read it.
-config-goals := %config help clean distclean deps check unit-tests
+config-goals := %config help clean distclean deps check unit-tests host-cmdline
+# Real Linux guest assets and the demo read no configuration.
+config-goals += guest-assets guest-assets-clean demo
 build-goals := $(filter-out $(config-goals),$(MAKECMDGOALS))
 mixed := $(and $(filter $(config-goals),$(MAKECMDGOALS)),$(build-goals))
 
@@ -126,16 +128,51 @@ KEEL_LDFLAGS := -static -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
 # Objects
 
 obj-y := core/main.o core/log.o core/config_data.o core/config_check.o \
-	core/bus.o core/memory.o core/vm.o core/vcpu.o core/console.o core/guest_image.o \
+	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/console.o core/guest_image.o \
 	arch/x86/platform.o arch/x86/boot.o arch/x86/cpu.o arch/x86/cpuid.o \
 	arch/x86/topology.o arch/x86/cpuid_topo.o arch/x86/acpi.o arch/x86/aml.o \
 	devices/acpi_pm.o
+obj-y += core/cpuset.o core/pin.o core/preflight.o
+obj-y += arch/x86/cpu_models.o
 obj-$(CONFIG_SERIAL_8250) += devices/serial8250.o
 obj-$(CONFIG_I8042) += devices/i8042.o
 obj-$(CONFIG_RTC_CMOS) += devices/rtc_cmos.o
 
+# Hardening (core/Kconfig.hardening): the sandbox and the per-thread seccomp
+# filters. A host tool linked with glibc's libseccomp, compiled with the
+# configuration, builds each thread kind's filter and exports its BPF into
+# a generated header: the static image carries no libseccomp (NOTES.md).
+# The tool follows the per-symbol stamps (scripts/fixdep.py) of the CONFIG_
+# symbols it reads, so only those regenerate the filters.
+obj-y += core/seccomp.o core/sandbox.o
+SECCOMP_GEN := $(objtree)/include/hostprogs/gen_seccomp
+SECCOMP_H := $(objtree)/include/generated/keel_seccomp.h
+SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+	-include $(objtree)/include/generated/autoconf.h
+ifeq ($(CONFIG_SECCOMP),y)
+$(SECCOMP_GEN): $(srctree)/scripts/seccomp/gen_seccomp.c | $(objtree)/include/config/auto.conf
+	$(quiet) HOSTCC include/hostprogs/gen_seccomp
+	$(Q)test -e /usr/include/seccomp.h || { echo "error: SECCOMP: building the filters" \
+		"needs the host's libseccomp: apt-get install libseccomp-dev (or make deps)," \
+		"or turn SECCOMP off" >&2; false; }
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(or $(HOSTCC),gcc) $(SECCOMP_GEN_CFLAGS) -MMD -MF $@.d -o $@ $< -lseccomp
+	$(Q)$(PYTHON) $(srctree)/scripts/fixdep.py $@.d $(objtree)
+$(SECCOMP_H): $(SECCOMP_GEN)
+	$(quiet) GEN include/generated/keel_seccomp.h
+	$(Q)$(SECCOMP_GEN) $@
+$(objtree)/core/seccomp.o: $(SECCOMP_H)
+-include $(SECCOMP_GEN).d
+endif
+
 # The probe guest (tests/guest/), the default GUEST_KERNEL.
 -include $(srctree)/tests/guest/guest.mk
+
+# Real Linux guests: the Debian kernel and busybox initramfs in
+# $(objtree)/guest/ (guest-assets), and "make demo" (tests/e2e/README).
+-include $(srctree)/scripts/guest-assets.mk
+-include $(srctree)/tests/e2e/e2e.mk
 
 # GUEST_EMBED: kernel and initrd linked in. Relative paths are relative
 # to the build folder, where guest assets are built.
@@ -158,6 +195,24 @@ $(guest-files):
 endif
 
 objs := $(addprefix $(objtree)/,$(obj-y))
+
+# CPU models (arch/x86/cpu_models.txt, cpu_features.txt): the feature
+# words and the configured model as C. The model header follows the
+# per-symbol stamps of CPU_MODEL and CPU_FEATURES only.
+CPU_MODELS_SRC := $(srctree)/scripts/cpu_models.py $(srctree)/arch/x86/cpu_features.txt \
+	$(srctree)/arch/x86/cpu_models.txt
+CPU_MODELS_GEN := $(objtree)/include/generated/keel_cpu_features.h \
+	$(objtree)/include/generated/keel_cpu_model.h
+$(objtree)/include/generated/keel_cpu_features.h: $(CPU_MODELS_SRC) | $(objtree)/include/config/auto.conf
+	$(quiet) GEN include/generated/keel_cpu_features.h
+	$(Q)$(PYTHON) $(srctree)/scripts/cpu_models.py features-header $@
+$(objtree)/include/generated/keel_cpu_model.h: $(CPU_MODELS_SRC) \
+		$(wildcard $(objtree)/include/config/cpu/model.h $(objtree)/include/config/cpu/features.h) \
+		| $(objtree)/include/config/auto.conf
+	$(quiet) GEN include/generated/keel_cpu_model.h
+	$(Q)$(PYTHON) $(srctree)/scripts/cpu_models.py model-header \
+		$(objtree)/include/config/auto.conf $@
+$(objtree)/arch/x86/cpu_models.o $(objtree)/arch/x86/cpuid.o: $(CPU_MODELS_GEN)
 
 $(objtree)/include/generated/version.h: FORCE | $(objtree)/include/config/auto.conf
 	$(Q)mkdir -p $(dir $@)
@@ -235,10 +290,17 @@ install: $(objtree)/keel
 	$(Q)install -D -m 0755 $(objtree)/keel $(DESTDIR)$(PREFIX)/bin/keel
 	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
 	$(Q)sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@PROFILE@|$(patsubst "%",%,$(CONFIG_DEFCONFIG_NAME))|g' \
+		-e 's|@VMM_CPUS@|$(patsubst "%",%,$(CONFIG_VMM_CPUS))|g' \
 		$(srctree)/scripts/keel.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/keel.service
 	$(Q)chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/keel.service
 
 .PHONY: install
+
+# The host kernel command line the configured board needs (from .config).
+host-cmdline: | $(objtree)/
+	$(Q)$(PYTHON) $(srctree)/scripts/host_cmdline.py $(objtree)
+
+.PHONY: host-cmdline
 
 # ---------------------------------------------------------------------------
 
@@ -267,6 +329,7 @@ help:
 	@echo '  check               all tests (installs Debian packages it needs)'
 	@echo '  deps                install the Debian packages the project needs'
 	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
+	@echo '  host-cmdline        host kernel parameters the board needs (isolcpus=, nohz_full=, ...)'
 	@echo '  clean / distclean   remove objects and image / also .config and headers'
 	@echo ''
 	@echo 'Options: O=<dir> build out of tree; V=1 show full commands.'

@@ -25,4 +25,19 @@ int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu);
 /* Log a crashed vCPU's registers to stderr. */
 void arch_dump_vcpu(struct vcpu *vcpu);
 
+/*
+ * keel --dump-cpuid: each vCPU's CPUID as KVM holds it after the model has
+ * been limited to this host, on stdout (README, "--dump-cpuid"); no guest
+ * runs. Returns the exit status: 1 when the image would refuse to boot.
+ */
+int arch_dump_cpuid(void);
+
+/*
+ * keel --check: the CPU model against this host's KVM, without booting.
+ * Each finding goes to report(); returns -1 when a start would refuse to
+ * boot (CPU_MODEL_ENFORCE and a feature missing or changed by KVM).
+ */
+enum arch_check { ARCH_CHECK_OK, ARCH_CHECK_WARN, ARCH_CHECK_ERROR };
+int arch_check_cpu(void (*report)(void *ctx, enum arch_check sev, const char *msg), void *ctx);
+
 #endif

@@ -15,6 +15,10 @@
 #include "core/config.h"
 #include "core/console.h"
 #include "core/log.h"
+#include "core/pin.h"
+#include "core/preflight.h"
+#include "core/sandbox.h"
+#include "core/seccomp.h"
 #include "core/vm.h"
 
 static void print_version(void)
@@ -37,8 +41,9 @@ static void print_help(FILE *f)
 		"  --version       version and the profile this image was built from\n"
 		"  --help          this text\n"
 		"  --print-config  the .config this image was built from\n"
+		"  --print-seccomp the seccomp allowlist of each thread kind, and the sandbox\n"
 		"  --check         pre-flight checks of this host, no boot\n"
-		"  --dump-cpuid    the effective CPUID of each vCPU\n"
+		"  --dump-cpuid    the effective CPUID of each vCPU (no boot)\n"
 		"\n"
 		"exit status: 0 guest powered off, 1 VMM or host error, 2 guest reboot\n"
 		"request, 3 guest crashed, 128+N killed by signal N\n",
@@ -74,16 +79,21 @@ static int boot(void)
 	int status = KEEL_EXIT_ERROR;
 
 	trace_boot("main");
+	/* The host first; then this thread to VMM_CPUS, before any other thread exists. */
+	if (preflight_boot() || pin_process_init())
+		return KEEL_EXIT_ERROR;
 	if (signals_init() || vm_create(&vm))
 		goto out;
 	trace_boot("vm-created");
 	if (arch_setup_platform(&vm))
 		goto out;
 	trace_boot("platform-ready");
-	if (vm_create_vcpus(&vm) || console_init(vm.console))
+	if (vm_create_vcpus(&vm) || console_init(vm.console) || sandbox_enter())
 		goto out;
 	trace_boot("vcpus-created");
 	vm_start_vcpus(&vm); /* on failure it requests the stop itself */
+	if (seccomp_enter(SECCOMP_THREAD_MAIN))
+		vm_request_stop(KEEL_EXIT_ERROR);
 	status = vm_run_main_loop(&vm);
 out:
 	console_restore();
@@ -112,10 +122,14 @@ int main(int argc, char **argv)
 			fputs(keel_config_text, stdout);
 			return 0;
 		}
-		if (!strcmp(opt, "--check") || !strcmp(opt, "--dump-cpuid")) {
-			pr_err("%s is not built yet in this version (see the open issues)", opt);
-			return KEEL_EXIT_ERROR;
+		if (!strcmp(opt, "--print-seccomp")) {
+			seccomp_print(stdout);
+			return 0;
 		}
+		if (!strcmp(opt, "--check"))
+			return preflight_check();
+		if (!strcmp(opt, "--dump-cpuid"))
+			return arch_dump_cpuid();
 		pr_err("unknown option '%s'; the image takes no configuration, see 'keel --help'",
 		       opt);
 		return KEEL_EXIT_ERROR;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vCPU threads: affinity, name, the KVM_RUN loop and its exits. */
+/* vCPU threads: name, affinity (core/pin.c), the KVM_RUN loop and its exits. */
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +9,9 @@
 
 #include "core/arch.h"
 #include "core/bus.h"
-#include "core/config.h"
 #include "core/log.h"
+#include "core/pin.h"
+#include "core/seccomp.h"
 #include "core/vm.h"
 
 #define SIG_KICK SIGUSR1
@@ -39,30 +39,6 @@ void vcpu_kick(struct vcpu *vcpu)
 	/* immediate_exit covers the window between the stop check and KVM_RUN. */
 	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	pthread_kill(vcpu->thread, SIG_KICK);
-}
-
-static int vcpu_pin(struct vcpu *vcpu)
-{
-#if KEEL_PIN_ENTRIES > 0
-	const struct keel_cpumask *mask = &keel_vcpu_pins[vcpu->index];
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	for (unsigned int w = 0; w < KEEL_CPUMASK_WORDS; w++) {
-		for (unsigned int b = 0; b < 64; b++) {
-			if (mask->w[w] & (1ULL << b))
-				CPU_SET(w * 64 + b, &set);
-		}
-	}
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		pr_err("vCPU %u: cannot pin to its host CPUs (VCPU_PIN_TABLE): %s", vcpu->index,
-		       strerror(errno));
-		return -1;
-	}
-#else
-	(void)vcpu;
-#endif
-	return 0;
 }
 
 static void handle_io(struct kvm_run *run)
@@ -144,13 +120,17 @@ void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "keel-vcpu%u", vcpu->index);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-	if (vcpu_pin(vcpu)) {
+	if (pin_vcpu_thread(vcpu)) {
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (seccomp_enter(SECCOMP_THREAD_VCPU)) {
+		vm_request_stop(KEEL_EXIT_ERROR);
+		return NULL;
+	}
 
 	if (vcpu->index == 0)
 		trace_boot("first-kvm-run");

@@ -16,6 +16,7 @@
 #include "core/console.h"
 #include "core/irq.h"
 #include "core/log.h"
+#include "core/numa.h"
 #include "core/vm.h"
 
 struct vm *the_vm;
@@ -107,7 +108,9 @@ int vm_create(struct vm *vm)
 	if (arch_vm_init(vm))
 		return -1;
 	arch_mem_layout(layout.size, &layout.hole_start, &layout.hole_end);
-	return guest_mem_init(&vm->mem, vm->vm_fd, &layout);
+	if (guest_mem_init(&vm->mem, vm->vm_fd, &layout))
+		return -1;
+	return numa_bind_ram(&vm->mem);
 }
 
 int vm_create_vcpus(struct vm *vm)

@@ -3,9 +3,13 @@
 
 Each rule appends one line per problem, naming the symbol and the fix.
 The same rules are asserted again at compile time on the generated
-headers (core/config_check.c), so a hand-edited header cannot slip by.
+headers (core/config_check.c, core/pin.c), so a hand-edited header
+cannot slip by. Some rules only warn (SMT placement, ISOLATION_POLICY_WARN):
+their lines do not fail the build and are printed as "warning: ..." on
+stderr (see check()).
 """
 import re
+import sys
 
 import cpulist
 
@@ -107,7 +111,158 @@ def check_board(cfg, errors):
     return board, n
 
 
-def check_pinning(cfg, errors, board, board_cpus):
+def isolation_policy(cfg):
+    """'ignore', 'warn' or 'enforce' (the ISOLATION_POLICY choice)."""
+    for policy in ("IGNORE", "WARN", "ENFORCE"):
+        if cfg.bool(f"ISOLATION_POLICY_{policy}"):
+            return policy.lower()
+    return "enforce"
+
+
+def _policy_problem(cfg, errors, warnings, text, fix):
+    """One isolation problem: an error, a warning or nothing, per policy."""
+    policy = isolation_policy(cfg)
+    if policy == "enforce":
+        errors.append(f"{text}: {fix}, or choose ISOLATION_POLICY_WARN")
+    elif policy == "warn":
+        warnings.append(f"{text}: {fix} (ISOLATION_POLICY_WARN: building anyway)")
+
+
+def _vcpus_and_cpus(pinned, cpus):
+    """'vCPU 0 on host CPU 2 is' / 'vCPUs 0-1 on host CPUs 2,4 are'."""
+    vcpus = sorted(v for v, (c, _) in pinned.items() if set(c) & set(cpus))
+    v = f"vCPU {vcpus[0]}" if len(vcpus) == 1 else f"vCPUs {cpulist.fmt(vcpus)}"
+    c = f"host CPU {cpus[0]} is" if len(cpus) == 1 else f"host CPUs {cpulist.fmt(cpus)} are"
+    return f"{v} on {c}"
+
+
+def check_isolation(cfg, errors, warnings, board, board_cpus, pinned, vmm):
+    """Pinned CPUs are isolated, VMM CPUs housekeeping (ISOLATION_POLICY).
+
+    CPUs off the board, and VMM CPUs that overlap the pins, are reported
+    by check_pinning() already.
+    """
+    try:
+        iso = set(cpulist.parse(cfg.str("BOARD_ISOLATED_CPUS")))
+        hk = set(cpulist.parse(cfg.str("BOARD_HOUSEKEEPING_CPUS")))
+    except cpulist.CpuListError:
+        return                                # reported by check_board()
+    used = {cpu for cpus, _ in pinned.values() for cpu in cpus if cpu < board_cpus}
+    outside = sorted(used - iso)
+    if outside:
+        _policy_problem(cfg, errors, warnings,
+                        f"VCPU_PIN_TABLE: {_vcpus_and_cpus(pinned, outside)} outside board "
+                        f"{board}'s isolated CPUs (BOARD_ISOLATED_CPUS=\"{cfg.str('BOARD_ISOLATED_CPUS')}\")",
+                        "pin the vCPUs to isolated CPUs")
+    not_hk = sorted(c for c in vmm - hk - used if c < board_cpus)
+    if not_hk:
+        _policy_problem(cfg, errors, warnings,
+                        f"VMM_CPUS: host CPU(s) {cpulist.fmt(not_hk)} are not housekeeping CPUs of "
+                        f"board {board} (BOARD_HOUSEKEEPING_CPUS=\"{cfg.str('BOARD_HOUSEKEEPING_CPUS')}\")",
+                        "put the VMM's threads on housekeeping CPUs")
+
+
+def _guest_core(cfg, vcpu):
+    """(socket, core) of a guest vCPU index, as the topology numbers them."""
+    t, c = cfg.int("TOPO_THREADS"), cfg.int("TOPO_CORES")
+    return vcpu // (t * c), (vcpu // t) % c
+
+
+def _smt_groups(cfg):
+    groups = []
+    for group in cfg.str("BOARD_SMT_SIBLINGS").split():
+        try:
+            groups.append(set(cpulist.parse(group)))
+        except cpulist.CpuListError:
+            return []                         # reported by check_board()
+    return groups
+
+
+def check_smt(cfg, warnings, board, pinned):
+    """SMT-aware placement: warnings only, the layout still works.
+
+    a) vCPUs of different guest cores on sibling hyper-threads of one host
+       core: the guest schedules them as independent cores, yet they
+       compete for one core's execution units and caches;
+    b) the threads of one guest core on different host cores when the
+       board has SMT siblings that could hold them together.
+    """
+    groups = _smt_groups(cfg)
+    if not groups or not pinned:
+        return
+    threads = cfg.int("TOPO_THREADS")
+
+    def label(v):
+        s, c = _guest_core(cfg, v)
+        return f"vCPU {v} (guest socket {s} core {c})"
+
+    for group in groups:
+        on = {}                               # vCPU -> its CPUs in this host core
+        for v, (cpus, _) in sorted(pinned.items()):
+            mine = set(cpus) & group
+            if mine:
+                on[v] = mine
+        bad = set()
+        for v in on:
+            for w in on:
+                if (v < w and _guest_core(cfg, v) != _guest_core(cfg, w)
+                        and any(a != b for a in on[v] for b in on[w])):
+                    bad |= {v, w}
+        if bad:
+            cpus = set().union(*(on[v] for v in bad))
+            warnings.append(f"VCPU_PIN_TABLE: {' and '.join(label(v) for v in sorted(bad))} "
+                            f"run on host CPUs {cpulist.fmt(cpus)}, hyper-threads of one core "
+                            f"of board {board} (BOARD_SMT_SIBLINGS): the guest sees separate "
+                            "cores that share one; pin them to different host cores, or make "
+                            "them threads of one guest core (TOPO_THREADS)")
+
+    if threads < 2 or max(len(g) for g in groups) < threads:
+        return                                # the board cannot hold a guest core on one core
+    core_of = {cpu: i for i, group in enumerate(groups) for cpu in group}
+    for first in range(0, cfg.int("MAX_VCPUS"), threads):
+        members = [v for v in range(first, first + threads) if v in pinned]
+        cpus = sorted({cpu for v in members for cpu in pinned[v][0]})
+        cores = {core_of.get(cpu, ("alone", cpu)) for cpu in cpus}
+        if len(members) < 2 or len(cores) < 2:
+            continue
+        s, c = _guest_core(cfg, first)
+        hint = next((g for g in groups if cpus[0] in g and len(g) >= threads),
+                    next(g for g in groups if len(g) >= threads))
+        warnings.append(f"VCPU_PIN_TABLE: vCPUs {cpulist.fmt(members)}, the threads of guest "
+                        f"socket {s} core {c}, run on host CPUs {cpulist.fmt(cpus)} of different "
+                        f"host cores, though board {board} has SMT siblings "
+                        "(BOARD_SMT_SIBLINGS): the guest shares caches between them that the "
+                        "host does not; pin them to hyper-threads of one host core (e.g. CPUs "
+                        f"{cpulist.fmt(hint)})")
+
+
+def check_sched(cfg, warnings, pinned, shared):
+    if not cfg.bool("VCPU_SCHED_FIFO"):
+        return
+    if not pinned:
+        warnings.append("VCPU_SCHED_FIFO with an empty VCPU_PIN_TABLE: real-time vCPU threads "
+                        "float over the host's CPUs and can starve its own work there; pin "
+                        "them to isolated CPUs")
+    elif shared:
+        warnings.append(f"VCPU_SCHED_FIFO with vCPUs sharing host CPU(s) {cpulist.fmt(shared)} "
+                        "(ALLOW_OVERCOMMIT): a busy real-time vCPU is not preempted by its "
+                        "peer of the same priority; give each vCPU its own CPUs")
+
+
+def check_test_build(cfg, errors, warnings):
+    root = cfg.str("TEST_SYSFS_ROOT")
+    if not root:
+        return
+    if not root.startswith("/"):
+        errors.append(f"TEST_SYSFS_ROOT (\"{root}\") must be an absolute path (a fake sysfs "
+                      "tree for tests), or empty in production images")
+    else:
+        warnings.append(f"TEST_SYSFS_ROOT=\"{root}\": this image reads the host's CPU facts "
+                        "from a fake tree; a test build, never flash it on a host")
+
+
+def check_pinning(cfg, errors, board, board_cpus, warnings=None):
+    warnings = [] if warnings is None else warnings
     mx = cfg.int("MAX_VCPUS")
     overcommit = cfg.bool("ALLOW_OVERCOMMIT")
     vmm = set(_cpus(cfg, errors, "VMM_CPUS", board_cpus, board))
@@ -118,6 +273,8 @@ def check_pinning(cfg, errors, board, board_cpus):
         return
 
     if not table:
+        check_isolation(cfg, errors, warnings, board, board_cpus, {}, vmm)
+        check_sched(cfg, warnings, {}, set())
         usable = set(range(board_cpus)) - vmm or set(range(board_cpus))
         if mx > len(usable) and not overcommit:
             errors.append(f"MAX_VCPUS ({mx}) exceeds the {len(usable)} host CPU(s) "
@@ -128,6 +285,7 @@ def check_pinning(cfg, errors, board, board_cpus):
 
     owner = {}
     pinned = {}
+    shared_cpus = set()
     for vcpu, cpus, entry in table:
         if vcpu >= mx:
             errors.append(f"VCPU_PIN_TABLE: vCPU {vcpu} does not exist "
@@ -143,10 +301,12 @@ def check_pinning(cfg, errors, board, board_cpus):
                 errors.append(f"VCPU_PIN_TABLE: vCPU {vcpu} is pinned to host CPU {cpu}, "
                               f"but board {board} has CPUs {cpulist.fmt(range(board_cpus))}")
                 continue
-            if cpu in owner and not overcommit:
-                errors.append(f"VCPU_PIN_TABLE: vCPUs {owner[cpu]} and {vcpu} share host "
-                              f"CPU {cpu} (over-commit): give each vCPU its own CPUs or "
-                              "set ALLOW_OVERCOMMIT=y")
+            if cpu in owner:
+                shared_cpus.add(cpu)
+                if not overcommit:
+                    errors.append(f"VCPU_PIN_TABLE: vCPUs {owner[cpu]} and {vcpu} share host "
+                                  f"CPU {cpu} (over-commit): give each vCPU its own CPUs or "
+                                  "set ALLOW_OVERCOMMIT=y")
             owner.setdefault(cpu, vcpu)
     missing = [v for v in range(mx) if v not in pinned]
     if missing:
@@ -161,6 +321,9 @@ def check_pinning(cfg, errors, board, board_cpus):
         errors.append(f"VMM_CPUS ({cpulist.fmt(vmm)}) overlaps the pinned vCPU CPUs at host "
                       f"CPU(s) {cpulist.fmt(shared)}: the VMM's threads must stay off the "
                       "guest's CPUs; move them to housekeeping CPUs")
+    check_isolation(cfg, errors, warnings, board, board_cpus, pinned, vmm)
+    check_smt(cfg, warnings, board, pinned)
+    check_sched(cfg, warnings, pinned, set(shared_cpus))
 
 
 def check_guest(cfg, errors):
@@ -189,22 +352,79 @@ def check_guest(cfg, errors):
 
 
 def check_cpu_model(cfg, errors):
-    feats = cfg.str("CPU_FEATURES").strip()
-    if not feats:
+    """CPU_MODEL has a table entry; CPU_FEATURES names features that exist."""
+    import cpu_models                         # arch/x86/cpu_models.txt, cpu_features.txt
+
+    try:
+        cat = cpu_models.Catalog()
+    except (cpu_models.DataError, OSError) as e:
+        errors.append(f"CPU_MODEL: the model tables are broken: {e}")
         return
-    for item in feats.split(","):
-        if not FEATURE_RE.match(item.strip()):
-            errors.append(f"CPU_FEATURES: '{item.strip()}' is not '+name' or '-name' "
-                          "(QEMU feature names, e.g. \"+aes,-avx2\")")
+    model = cfg.str("CPU_MODEL")
+    if model not in cat.models:
+        errors.append(f"CPU_MODEL \"{model}\" has no entry in arch/x86/cpu_models.txt: "
+                      "add one (see that file) or pick another model")
+        return
+    feats = cfg.str("CPU_FEATURES").strip()
+    bad = [item.strip() for item in feats.split(",") if not FEATURE_RE.match(item.strip())]
+    for item in bad if feats else []:
+        errors.append(f"CPU_FEATURES: '{item}' is not '+name' or '-name' "
+                      "(QEMU feature names, e.g. \"+aes,-avx2\")")
+    if feats and bad:
+        return
+    problems = cpu_models.check_features(cat, feats)
+    errors.extend(problems)
+    if problems:
+        return
+    # Keel enters the guest kernel in 64-bit mode: a CPU without long mode cannot run it.
+    sign = {cat.canonical(n): s for s, n in cpu_models.parse_features(feats)}.get("lm")
+    m = cat.model(model)
+    if sign == "-" or (sign is None and not m["passthrough"] and "lm" not in m["features"]):
+        fix = ("drop \"-lm\" from CPU_FEATURES" if sign == "-" else
+               "add \"+lm\" to CPU_FEATURES or pick a 64-bit model")
+        errors.append(f"CPU_MODEL \"{model}\"{' with CPU_FEATURES' if feats else ''} has no long "
+                      f"mode (lm): keel boots 64-bit kernels, which cannot run on it; {fix}")
 
 
-def check(kconf):
-    """Run every rule; return the list of error lines (empty when valid)."""
+def check_numa(cfg, errors):
+    nodes, sockets = cfg.int("NUMA_NODES"), cfg.int("TOPO_SOCKETS")
+    if sockets % nodes:
+        errors.append(f"NUMA_NODES ({nodes}) does not divide TOPO_SOCKETS ({sockets}): "
+                      "each node holds whole sockets; pick a divisor of TOPO_SOCKETS")
+    if cfg.int("GUEST_MEM_MB") < 16 * nodes:
+        errors.append(f"GUEST_MEM_MB ({cfg.int('GUEST_MEM_MB')}) gives less than 16 MiB to "
+                      f"each of the {nodes} NUMA nodes: raise GUEST_MEM_MB")
+    host = cfg.str("NUMA_HOST_NODES").split()
+    if not host:
+        return
+    board_nodes = len(cfg.str("BOARD_NUMA_NODES").split()) or 1
+    if len(host) != nodes:
+        errors.append(f"NUMA_HOST_NODES names {len(host)} host node(s) for {nodes} guest "
+                      "node(s): give one host node per guest node")
+    for h in host:
+        if not h.isdigit() or int(h) >= board_nodes:
+            errors.append(f"NUMA_HOST_NODES: '{h}' is not a host node of board "
+                          f"{cfg.str('BOARD_NAME')} (nodes 0-{board_nodes - 1})")
+            break
+
+
+def check(kconf, warnings=None):
+    """Run every rule; return the list of error lines (empty when valid).
+
+    Warning lines go to the list `warnings` when one is given, else they
+    are printed on stderr as "warning: ..." (they never fail the build).
+    """
     cfg = Config(kconf)
     errors = []
+    warns = [] if warnings is None else warnings
     check_topology(cfg, errors)
     board, n = check_board(cfg, errors)
-    check_pinning(cfg, errors, board, n)
+    check_pinning(cfg, errors, board, n, warns)
+    check_test_build(cfg, errors, warns)
     check_guest(cfg, errors)
     check_cpu_model(cfg, errors)
+    check_numa(cfg, errors)
+    if warnings is None:
+        for line in warns:
+            print(f"warning: {line}", file=sys.stderr)
     return errors

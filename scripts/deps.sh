@@ -18,6 +18,11 @@ clang-format:/usr/bin/clang-format
 git:/usr/bin/git
 acpica-tools:/usr/bin/iasl
 linux-libc-dev:/usr/include/linux/kvm.h
+qemu-system-x86:/usr/bin/qemu-system-x86_64
+busybox-static:/bin/busybox
+cpio:/usr/bin/cpio
+util-linux:/usr/bin/flock
+gzip:/usr/bin/gzip
 "
 
 missing=""

@@ -54,10 +54,15 @@ def pins_header(kconf):
     ncpus = cfg.int("BOARD_NR_CPUS")
     nwords = (ncpus + 63) // 64
     table = sorted(config_rules.parse_pin_table(cfg.str("VCPU_PIN_TABLE")))
+    vmm = cpulist.parse(cfg.str("VMM_CPUS"))
+    board = set(range(ncpus))
     sets = {
-        "VMM_CPUS": cpulist.parse(cfg.str("VMM_CPUS")),
+        "VMM_CPUS": vmm,
         "BOARD_ISOLATED": cpulist.parse(cfg.str("BOARD_ISOLATED_CPUS")),
         "BOARD_HOUSEKEEPING": cpulist.parse(cfg.str("BOARD_HOUSEKEEPING_CPUS")),
+        # Where unpinned vCPUs run (empty VCPU_PIN_TABLE): the board's CPUs
+        # outside VMM_CPUS, or all of them (same rule as config_rules).
+        "VCPU_FLOAT": sorted(board - set(vmm) or board),
     }
     lines = [BANNER, "#ifndef KEEL_GENERATED_PINS_H", "#define KEEL_GENERATED_PINS_H", "",
              "/* Host CPU sets are bitmaps of KEEL_CPUMASK_WORDS 64-bit words. */",
@@ -98,6 +103,16 @@ def pins_header(kconf):
     return "\n".join(lines)
 
 
+def numa_header(kconf):
+    """Host node of each guest node (NUMA_HOST_NODES), as a C table."""
+    host = [int(h) for h in kconf.syms["NUMA_HOST_NODES"].str_value.split()]
+    return (BANNER + "#ifndef KEEL_GENERATED_NUMA_H\n#define KEEL_GENERATED_NUMA_H\n\n"
+            "/* Guest nodes bound to a host node (0: no binding) and the host nodes. */\n"
+            f"#define KEEL_NUMA_BIND {1 if host else 0}\n"
+            f"#define KEEL_NUMA_HOST_NODES_INIT {{ {', '.join(map(str, host)) or '0'} }}\n"
+            "\n#endif\n")
+
+
 def config_data_header(kconf, header):
     return (BANNER + "#ifndef KEEL_GENERATED_CONFIG_DATA_H\n"
             "#define KEEL_GENERATED_CONFIG_DATA_H\n\n"
@@ -113,3 +128,4 @@ def write_all(kconf, objtree, header):
     kconf.sync_deps(os.path.join(objtree, "include", "config"))
     write_if_changed(os.path.join(gen, "keel_pins.h"), pins_header(kconf))
     write_if_changed(os.path.join(gen, "keel_config_data.h"), config_data_header(kconf, header))
+    write_if_changed(os.path.join(gen, "keel_numa.h"), numa_header(kconf))

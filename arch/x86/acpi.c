@@ -330,6 +330,68 @@ static uint64_t build_madt(struct acpi_ctx *c, const struct acpi_params *p)
 	return table_end(c, &a, "MADT");
 }
 
+/* ---------------------------------------------------------- SRAT, SLIT */
+
+#define SRAT_ENABLED (1u << 0)
+
+static uint64_t build_srat(struct acpi_ctx *c, const struct acpi_params *p)
+{
+	struct aml a;
+
+	table_begin(c, &a, "SRAT", ACPI_SRAT_REVISION);
+	aml_u32(&a, 1); /* reserved, 1 for backward compatibility */
+	aml_u64(&a, 0);
+	/* Every possible vCPU, hot-pluggable ones too, so they join their node. */
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		uint32_t node = p->cpu_node[i], id = p->cpus[i].apic_id;
+
+		if (id < 0xff) {
+			aml_u8(&a, 0); /* Processor Local APIC Affinity */
+			aml_u8(&a, 16);
+			aml_u8(&a, (uint8_t)node);
+			aml_u8(&a, (uint8_t)id);
+			aml_u32(&a, SRAT_ENABLED);
+			aml_u8(&a, 0); /* local SAPIC EID */
+			aml_u8(&a, (uint8_t)(node >> 8));
+			aml_u16(&a, (uint16_t)(node >> 16));
+			aml_u32(&a, 0); /* clock domain */
+		} else {
+			aml_u8(&a, 2); /* Processor Local x2APIC Affinity */
+			aml_u8(&a, 24);
+			aml_u16(&a, 0);
+			aml_u32(&a, node);
+			aml_u32(&a, id);
+			aml_u32(&a, SRAT_ENABLED);
+			aml_u32(&a, 0);
+			aml_u32(&a, 0);
+		}
+	}
+	for (unsigned int i = 0; i < p->nr_mem; i++) {
+		aml_u8(&a, 1); /* Memory Affinity */
+		aml_u8(&a, 40);
+		aml_u32(&a, p->mem[i].node);
+		aml_u16(&a, 0);
+		aml_u64(&a, p->mem[i].base);
+		aml_u64(&a, p->mem[i].size);
+		aml_u32(&a, 0);
+		aml_u32(&a, SRAT_ENABLED);
+		aml_u64(&a, 0);
+	}
+	return table_end(c, &a, "SRAT");
+}
+
+static uint64_t build_slit(struct acpi_ctx *c, const struct acpi_params *p)
+{
+	struct aml a;
+
+	table_begin(c, &a, "SLIT", ACPI_SLIT_REVISION);
+	aml_u64(&a, p->nr_nodes);
+	for (unsigned int i = 0; i < p->nr_nodes; i++)
+		for (unsigned int j = 0; j < p->nr_nodes; j++)
+			aml_u8(&a, i == j ? ACPI_NUMA_LOCAL : ACPI_NUMA_REMOTE);
+	return table_end(c, &a, "SLIT");
+}
+
 /* ------------------------------------------------------- XSDT and RSDP */
 
 static uint64_t build_xsdt(struct acpi_ctx *c)
@@ -396,6 +458,19 @@ static bool acpi_params_valid(const struct acpi_params *p)
 		pr_err("ACPI: no vCPU is enabled at boot");
 		return false;
 	}
+	if (p->nr_nodes > 1) {
+		if (!p->cpu_node || !p->mem || !p->nr_mem || p->nr_nodes > 255) {
+			pr_err("ACPI: NUMA: %u nodes without CPU and memory affinity", p->nr_nodes);
+			return false;
+		}
+		for (unsigned int i = 0; i < p->nr_cpus; i++) {
+			if (p->cpu_node[i] >= p->nr_nodes) {
+				pr_err("ACPI: vCPU %u in node %u of %u", i, p->cpu_node[i],
+				       p->nr_nodes);
+				return false;
+			}
+		}
+	}
 	return true;
 }
 
@@ -422,6 +497,9 @@ long acpi_build(void *buf, size_t size, uint64_t gpa, const struct acpi_params *
 	if (!table_list(&c, build_fadt(&c, p, dsdt)))
 		return -1;
 	if (!table_list(&c, build_madt(&c, p)))
+		return -1;
+	if (p->nr_nodes > 1 &&
+	    (!table_list(&c, build_srat(&c, p)) || !table_list(&c, build_slit(&c, p))))
 		return -1;
 	xsdt = build_xsdt(&c);
 	if (!xsdt)

@@ -15,10 +15,22 @@ struct acpi_cpu {
 	bool enabled; /* present at boot; false = hot-pluggable later */
 };
 
+/* A range of guest RAM and its NUMA node (proximity domain). */
+struct acpi_mem_range {
+	uint64_t base;
+	uint64_t size;
+	uint32_t node;
+};
+
 struct acpi_params {
 	unsigned int nr_cpus; /* possible vCPUs: entries in cpus[] */
 	const struct acpi_cpu *cpus;
-	/* later: NUMA, hotplug, devices */
+	/* NUMA: SRAT and SLIT only when nr_nodes > 1 */
+	unsigned int nr_nodes;
+	const uint32_t *cpu_node; /* node of cpus[i] */
+	unsigned int nr_mem;
+	const struct acpi_mem_range *mem;
+	/* later: hotplug, devices */
 };
 
 /* What the tables say, for code (and tests) that must agree with them. */
@@ -30,6 +42,10 @@ struct acpi_params {
 #define ACPI_FADT_LEN 276
 #define ACPI_MADT_REVISION 5 /* ACPI 6.3+: online-capable flag */
 #define ACPI_DSDT_REVISION 2 /* 64-bit AML integers */
+#define ACPI_SRAT_REVISION 3
+#define ACPI_SLIT_REVISION 1
+#define ACPI_NUMA_LOCAL 10 /* SLIT distances */
+#define ACPI_NUMA_REMOTE 20
 
 /*
  * Build RSDP, XSDT, FADT, DSDT, MADT into buf, which the guest sees at

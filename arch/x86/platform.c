@@ -21,6 +21,7 @@
 #include "core/bus.h"
 #include "core/guest_image.h"
 #include "core/log.h"
+#include "core/numa.h"
 #include "core/vm.h"
 #include "devices/acpi_pm.h"
 #include "devices/i8042.h"
@@ -104,16 +105,55 @@ static int create_devices(struct vm *vm)
 	return err ? -1 : 0;
 }
 
+/* Each node's slice of RAM as guest-physical ranges: split at the PCI hole. */
+static unsigned int numa_mem_ranges(const struct guest_mem *mem, struct acpi_mem_range *r)
+{
+	unsigned int n = 0;
+
+	for (unsigned int node = 0; node < CONFIG_NUMA_NODES; node++) {
+		uint64_t off, size, end;
+
+		numa_node_ram(node, mem->size, &off, &size);
+		end = off + size;
+		if (off < mem->low_size)
+			r[n++] = (struct acpi_mem_range){
+				.base = off,
+				.size = (end < mem->low_size ? end : mem->low_size) - off,
+				.node = node,
+			};
+		if (end > mem->low_size) {
+			uint64_t start = off > mem->low_size ? off : mem->low_size;
+
+			r[n++] = (struct acpi_mem_range){
+				.base = mem->high_base + (start - mem->low_size),
+				.size = end - start,
+				.node = node,
+			};
+		}
+	}
+	return n;
+}
+
 static int build_acpi(struct vm *vm)
 {
 	static struct acpi_cpu cpus[CONFIG_MAX_VCPUS];
-	struct acpi_params p = { .nr_cpus = CONFIG_MAX_VCPUS, .cpus = cpus };
+	static uint32_t cpu_node[CONFIG_MAX_VCPUS];
+	static struct acpi_mem_range mem[2 * CONFIG_NUMA_NODES];
+	struct acpi_params p = {
+		.nr_cpus = CONFIG_MAX_VCPUS,
+		.cpus = cpus,
+		.nr_nodes = CONFIG_NUMA_NODES,
+		.cpu_node = cpu_node,
+		.mem = mem,
+	};
 	void *buf = gpa_to_hva(&vm->mem, PLAT_ACPI_BASE, PLAT_ACPI_SIZE);
 
 	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
 		cpus[i].apic_id = arch_vcpu_id(i);
 		cpus[i].enabled = i < CONFIG_NR_VCPUS;
+		cpu_node[i] = numa_node_of_vcpu(i);
 	}
+	p.nr_mem = numa_mem_ranges(&vm->mem, mem);
 	if (!buf || acpi_build(buf, PLAT_ACPI_SIZE, PLAT_ACPI_BASE, &p, &vm->rsdp_gpa) < 0)
 		return -1;
 	return 0;

@@ -286,6 +286,10 @@ void acpi_probe(struct acpi_info *ai, const u8 *bp, bool report)
 				ai->fadt = entry;
 			else if (get32(phys(entry), 0) == SIG32('A', 'P', 'I', 'C') && !ai->madt)
 				ai->madt = entry;
+			else if (get32(phys(entry), 0) == SIG32('S', 'R', 'A', 'T') && !ai->srat)
+				ai->srat = entry;
+			else if (get32(phys(entry), 0) == SIG32('S', 'L', 'I', 'T') && !ai->slit)
+				ai->slit = entry;
 		}
 	}
 
@@ -303,6 +307,10 @@ void acpi_probe(struct acpi_info *ai, const u8 *bp, bool report)
 		fadt_line(ai);
 	if (ai->madt)
 		madt_report(phys(ai->madt), table_len(ai->madt));
+	if (ai->srat)
+		srat_report(phys(ai->srat), table_len(ai->srat));
+	if (ai->slit)
+		slit_report(phys(ai->slit), table_len(ai->slit));
 	if (ai->s5)
 		pr("dsdt: s5=present slp_typ=%u\n", ai->slp_typ);
 	else

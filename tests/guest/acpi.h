@@ -25,6 +25,8 @@ struct acpi_info {
 	u64 rsdp;
 	u64 fadt;
 	u64 madt;
+	u64 srat;
+	u64 slit;
 	u64 dsdt;
 	u64 facs;
 	u32 fadt_flags;
@@ -44,6 +46,10 @@ struct acpi_info {
  * lines.
  */
 void acpi_probe(struct acpi_info *ai, const u8 *bp, bool report);
+
+/* numa.c: the srat: and slit: lines of tables whose headers were checked. */
+void srat_report(const u8 *srat, u32 len);
+void slit_report(const u8 *slit, u32 len);
 
 /* madt.c: the madt: lines of a MADT whose header was checked. */
 void madt_report(const u8 *madt, u32 len);

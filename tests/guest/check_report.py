@@ -137,6 +137,37 @@ def main():
     check(got == want, f"MADT APIC IDs {got} == {want}")
     enabled = [num(c["flags"]) & 1 for c in cpus]
     check(enabled == [1] * nr + [0] * (mx - nr), f"first {nr} of {mx} CPUs enabled")
+    # NUMA: SRAT/SLIT only with more than one node; nodes hold whole sockets
+    nodes = int(cfg.get("NUMA_NODES", "1"))
+    srat_cpu = [fields(l) for l in by.get("srat", []) if l.startswith("srat: cpu ")]
+    srat_mem = [fields(l) for l in by.get("srat", []) if l.startswith("srat: mem ")]
+    if nodes == 1:
+        check(not srat_cpu and "SRAT" not in sigs and "SLIT" not in sigs, "one node: no SRAT/SLIT")
+    else:
+        per_node = int(cfg["TOPO_SOCKETS"]) // nodes
+        per_sock = int(cfg["TOPO_CORES"]) * int(cfg["TOPO_THREADS"])
+        want_nodes = {apic: (i // per_sock) // per_node for i, apic in enumerate(want)}
+        got_nodes = {num(e["apic"]): num(e["node"]) for e in srat_cpu}
+        check(got_nodes == want_nodes, f"SRAT: every possible vCPU in its socket's node "
+              f"{got_nodes} == {want_nodes}")
+        sizes = {}
+        for e in srat_mem:
+            sizes[num(e["node"])] = sizes.get(num(e["node"]), 0) + num(e["size"])
+        slice_ = (mem // nodes) & ~((2 << 20) - 1)
+        want_sizes = {n: slice_ if n < nodes - 1 else mem - slice_ * (nodes - 1)
+                      for n in range(nodes)}
+        check(sizes == want_sizes, f"SRAT: RAM per node {sizes} == {want_sizes}")
+        for e in e820:
+            if e["type"] != "1":
+                continue
+            a, z = num(e["addr"]), num(e["addr"]) + num(e["size"])
+            covered = all(any(num(m["base"]) <= x <
+                              num(m["base"]) + num(m["size"]) for m in srat_mem)
+                          for x in (a, z - 1))
+            check(covered, f"SRAT covers usable RAM {a:#x}-{z:#x}")
+        rows = [l.split()[2:] for l in lines if l.startswith("slit: row=")]
+        want_rows = [["10" if i == j else "20" for j in range(nodes)] for i in range(nodes)]
+        check(rows == want_rows, f"SLIT distances {rows}")
     io = [fields(l) for l in by.get("madt", []) if l.startswith("madt: ioapic")]
     check(len(io) == 1 and num(io[0]["addr"]) == 0xfec00000, "one IOAPIC at 0xfec00000")
     sys.exit(1 if failures else 0)

@@ -6,6 +6,7 @@
  */
 #include "acpi.h"
 #include "boot.h"
+#include "cpuid.h"
 #include "fault.h"
 #include "io.h"
 #include "print.h"
@@ -71,6 +72,7 @@ void probe_main(u64 bp_addr)
 	if (bp)
 		boot_report(bp);
 	acpi_probe(&ai, bp, true);
+	cpuid_model_report(cpuid_self_apic());
 	smp_report(&ai);
 	acpi_power_off(&ai);
 }

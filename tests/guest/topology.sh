@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The SMP shape as the guest's CPUs see it: for a matrix of shapes the
+# The SMP shape and NUMA nodes as the guest sees them: for a matrix of shapes the
 # probe starts every present AP (INIT-SIPI-SIPI) and dumps each CPU's raw
 # CPUID; tests/guest/check_topology.py decodes it the way Linux does and
 # compares physical id / core id / threads with the configuration.
@@ -12,38 +12,39 @@ if [ ! -c /dev/kvm ]; then
 	exit 77
 fi
 
-# sockets cores threads online [model symbol]
+# sockets cores threads online numa-nodes [model symbol]
 SHAPES="
-1 1 1 1
-8 1 1 8
-2 2 2 8
-2 3 2 12
-3 3 1 9
-1 3 6 18
-1 4 1 4
-4 1 2 8
-1 1 2 2
-2 1 1 2
-1 8 1 8
-3 1 3 9
-8 1 1 4
-2 2 2 5
-1 16 4 64
-2 2 2 8 CPU_MODEL_BROADWELL
-2 3 2 12 CPU_MODEL_SKYLAKE_SERVER
-2 2 2 8 CPU_MODEL_EPYC
-2 2 2 8 CPU_MODEL_QEMU32
-2 2 2 8 CPU_MODEL_OPTERON_G1
+1 1 1 1 1
+8 1 1 8 1
+2 2 2 8 2
+2 3 2 12 1
+3 3 1 9 3
+1 3 6 18 1
+1 4 1 4 1
+4 1 2 8 2
+1 1 2 2 1
+2 1 1 2 2
+1 8 1 8 1
+3 1 3 9 1
+8 1 1 4 4
+2 2 2 5 1
+1 16 4 64 1
+2 2 2 8 1 CPU_MODEL_BROADWELL
+2 3 2 12 2 CPU_MODEL_SKYLAKE_SERVER
+2 2 2 8 1 CPU_MODEL_EPYC
+2 2 2 8 1 CPU_MODEL_CONROE
+2 2 2 8 1 CPU_MODEL_OPTERON_G1
 "
 
-while read -r s c t n model; do
+while read -r s c t n nodes model; do
 	[ -n "$s" ] || continue
 	max=$((s * c * t))
-	name=${s}s${c}c${t}t-${n}of${max}${model:+-${model#CPU_MODEL_}}
+	name=${s}s${c}c${t}t-${n}of${max}-${nodes}n${model:+-${model#CPU_MODEL_}}
 	d=$WORK/$name.defconfig
 	printf '%s\n' "CONFIG_NR_VCPUS=$n" "CONFIG_MAX_VCPUS=$max" "CONFIG_TOPO_SOCKETS=$s" \
 		"CONFIG_TOPO_CORES=$c" "CONFIG_TOPO_THREADS=$t" "CONFIG_BOARD_PC2=y" \
-		"CONFIG_ALLOW_OVERCOMMIT=y" "CONFIG_GUEST_MEM_MB=128" \
+		"CONFIG_ALLOW_OVERCOMMIT=y" "CONFIG_GUEST_MEM_MB=$((128 * nodes))" \
+		"CONFIG_NUMA_NODES=$nodes" \
 		"CONFIG_DEFCONFIG_NAME=\"$name\"" ${model:+"CONFIG_$model=y"} >"$d"
 	if ! kmake "$WORK/$name" defconfig DEFCONFIG="$d" || ! kmake "$WORK/$name"; then
 		sed 's/^/      | /' "$WORK/make.out"
@@ -58,8 +59,9 @@ while read -r s c t n model; do
 		continue
 	fi
 	if (cd "$SRC/tests/guest" && /usr/bin/python3 check_topology.py "$WORK/$name.out" \
+		"$WORK/$name/.config" && /usr/bin/python3 check_report.py "$WORK/$name.out" \
 		"$WORK/$name/.config") >"$WORK/$name.check"; then
-		pass "$name: $(grep -c '^    ok' "$WORK/$name.check") checks;$(tail -1 "$WORK/$name.check" |
+		pass "$name: $(grep -c "^    ok" "$WORK/$name.check") checks;$(grep decoded "$WORK/$name.check" |
 			sed 's/.*decoded through/ decoded through/; s/:.*//')"
 	else
 		grep -E 'FAIL|decoded' "$WORK/$name.check" | head -12

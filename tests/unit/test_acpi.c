@@ -983,9 +983,12 @@ static void test_invalid(void)
 		const char *what;
 		struct acpi_params p;
 	} cases[] = {
-		{ "APIC id", { 3, dup } },	 { "enabled", { 2, none } },
-		{ "0xffffffff", { 2, bad_id } }, { "UID", { 300, late } },
-		{ "no vCPUs", { 0, dup } },
+		{ "APIC id", { .nr_cpus = 3, .cpus = dup } },
+		{ "enabled", { .nr_cpus = 2, .cpus = none } },
+		{ "0xffffffff", { .nr_cpus = 2, .cpus = bad_id } },
+		{ "UID", { .nr_cpus = 300, .cpus = late } },
+		{ "no vCPUs", { .nr_cpus = 0, .cpus = dup } },
+		{ "NUMA", { .nr_cpus = 2, .cpus = dup, .nr_nodes = 2 } },
 	};
 	char msg[512];
 

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KEEL_CORE_SECCOMP_H
+#define KEEL_CORE_SECCOMP_H
+
+/*
+ * Per-thread hardening. Each keel thread calls seccomp_enter() with its
+ * kind once its setup is done and before it touches guest input (a vCPU
+ * thread before its first KVM_RUN, the main thread after it started the
+ * vCPU threads, before its loop). In that call the thread drops every
+ * capability (core/sandbox.c: capabilities are per thread), sets
+ * PR_SET_NO_NEW_PRIVS and, with SECCOMP, installs the filter of its kind:
+ * an allowlist generated at build time from the .config by
+ * scripts/seccomp/gen_seccomp.c. No filter is shared: a thread's filter
+ * is installed without TSYNC and applies to that thread only.
+ *
+ * A forbidden call raises SIGSYS in the thread that made it: the handler
+ * logs the thread, the call's number and name (and an ioctl's request),
+ * restores the terminal and lets keel die by SIGSYS (status 128+31).
+ */
+#include <stdio.h>
+
+enum seccomp_thread {
+	SECCOMP_THREAD_MAIN, /* main/I/O thread */
+	SECCOMP_THREAD_VCPU, /* every vCPU thread */
+	SECCOMP_THREAD_KINDS
+};
+
+/*
+ * Harden the calling thread for its kind. For the main thread it also
+ * sets the limits that apply once every thread exists (RLIMIT_NPROC).
+ * Logs why and returns -1 on failure: the caller stops the VM.
+ */
+int seccomp_enter(enum seccomp_thread kind);
+
+/* keel --print-seccomp: the allowlist of each thread kind and the sandbox. */
+void seccomp_print(FILE *f);
+
+#endif

@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gen_seccomp: Keel's per-thread seccomp filters, built at build time.
+ *
+ * A host program, compiled with the configuration (the build force-includes
+ * include/generated/autoconf.h, so a device that is off contributes no
+ * system call) and linked with the host's glibc libseccomp. It writes one
+ * header, include/generated/keel_seccomp.h, with:
+ *  - the BPF program of each thread kind (seccomp_export_bpf): the image
+ *    installs it with seccomp(2) and carries no libseccomp (NOTES.md:
+ *    Debian's libseccomp.a does not link into a musl binary);
+ *  - the allowlist as text (keel --print-seccomp) and as an X-macro list
+ *    (tests/seccomp/bpf_test.c checks the BPF against it in the kernel);
+ *  - the x86-64 system call names (from libseccomp's resolver) and the
+ *    names of the ioctl requests Keel knows, so that the SIGSYS handler
+ *    names a forbidden call;
+ *  - SECCOMP_TEST_VIOLATION (test builds only), resolved to numbers.
+ *
+ * Every argument condition compares the low 32 bits (SCMP_CMP_MASKED_EQ
+ * with 0xffffffff): the kernel reads the ioctl request, the futex op, the
+ * signal and the fd as 32-bit values, and musl's ioctl() sign-extends
+ * _IOR/_IOWR requests (bit 31 set) to 64 bits (NOTES.md).
+ *
+ * usage: gen_seccomp <output header>
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <linux/kvm.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef CONFIG_SECCOMP_TEST_VIOLATION
+#define CONFIG_SECCOMP_TEST_VIOLATION ""
+#endif
+
+/* Thread kinds, in the order of enum seccomp_thread (core/seccomp.h). */
+enum kind { MAIN, VCPU, NR_KINDS };
+static const char *const kind_names[NR_KINDS] = { "main", "vcpu" };
+static const char *const kind_titles[NR_KINDS] = {
+	"main/I/O thread (keel): the main loop, console input, stopping the vCPUs",
+	"vCPU threads (keel-vcpuN): KVM_RUN and the device emulation of its exits",
+};
+
+#define K_MAIN (1u << MAIN)
+#define K_VCPU (1u << VCPU)
+#define K_ALL (K_MAIN | K_VCPU)
+
+/* An argument condition: the argument's low 32 bits equal value. */
+struct cond {
+	int arg; /* 0..5 */
+	const char *arg_name;
+	uint32_t value;
+	const char *value_name;
+};
+
+struct rule {
+	unsigned int kinds;
+	const char *sys; /* libseccomp's name of the system call */
+	unsigned int nr_conds;
+	struct cond conds[2];
+	const char *why;
+};
+
+#define ANY(k, s, w)                                 \
+	{                                            \
+		.kinds = (k), .sys = (s), .why = (w) \
+	}
+/* The value's name is taken here, before the wrappers expand it. */
+#define ARG_(k, s, a, an, v, vn, w)                                                             \
+	{                                                                                       \
+		.kinds = (k), .sys = (s), .nr_conds = 1, .conds = { { (a), (an), (v), (vn) } }, \
+		.why = (w)                                                                      \
+	}
+#define ARG(k, s, a, an, v, w) ARG_(k, s, a, an, v, #v, w)
+#define IOCTL(k, req, w) ARG_(k, "ioctl", 1, "request", req, #req, w)
+#define IOCTL_FD(k, fd, req, w)                                                                \
+	{                                                                                      \
+		.kinds = (k), .sys = "ioctl", .nr_conds = 2,                                   \
+		.conds = { { 0, "fd", (fd), #fd }, { 1, "request", (req), #req } }, .why = (w) \
+	}
+#define FUTEX(k, op, w) ARG_(k, "futex", 1, "op", op, #op, w)
+#define TKILL(k, sig, w) ARG_(k, "tkill", 1, "sig", sig, #sig, w)
+
+/*
+ * The allowlists. What runs after a thread's filter is in place:
+ *  main   vm_run_main_loop() (signalfd, poll on the stop eventfd, the
+ *         signalfd and stdin; console input; pthread_kill/pthread_join
+ *         of the vCPUs), then console_restore(), vm_destroy(), exit();
+ *  vcpu   the KVM_RUN loop, the exit handlers and the devices they call
+ *         (core/vcpu.c, devices/), arch_dump_vcpu(), pthread_exit().
+ * Found with strace -f on every probe-guest exit path (power-off, reboot,
+ * triple fault, SIGTERM, console input, several vCPUs) and from musl's
+ * sources: pthread_kill is tkill, stderr is writev, locks are futex.
+ */
+static const struct rule rules[] = {
+	/* vCPU threads: KVM_RUN first (the filter checks ioctl first, see prio). */
+	IOCTL(K_VCPU, KVM_RUN, "enter the guest"),
+	IOCTL(K_VCPU, KVM_GET_REGS, "register dump when the guest crashes (arch_dump_vcpu)"),
+	IOCTL(K_VCPU, KVM_GET_SREGS, "register dump when the guest crashes (arch_dump_vcpu)"),
+#ifdef CONFIG_SERIAL_8250
+	IOCTL(K_ALL, KVM_IRQ_LINE,
+	      "the UART's interrupt line: guest register writes (vcpu), console input (main)"),
+	IOCTL_FD(K_ALL, 0, TCSETS,
+		 "restore the terminal on stdin (console_restore: at exit, on fatal signals "
+		 "and SIGSYS)"),
+	ANY(K_VCPU, "poll", "the UART waits up to 100 ms for stdout to take a byte"),
+	TKILL(K_ALL, SIGSEGV, "re-raise a fatal signal after restoring the terminal (console.c)"),
+	TKILL(K_ALL, SIGBUS, "re-raise a fatal signal after restoring the terminal (console.c)"),
+	TKILL(K_ALL, SIGILL, "re-raise a fatal signal after restoring the terminal (console.c)"),
+	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (console.c)"),
+	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (console.c)"),
+#endif
+#if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
+	ANY(K_VCPU, "clock_gettime",
+	    "RTC time (rtc_cmos) and TRACE_BOOT, when the vDSO falls back to the system call"),
+#endif
+#ifdef CONFIG_SERIAL_8250
+	ANY(K_ALL, "write",
+	    "guest console output (serial8250); the stop eventfd (vm_request_stop)"),
+#else
+	ANY(K_ALL, "write", "the stop eventfd (vm_request_stop)"),
+#endif
+	ANY(K_ALL, "writev", "log lines on stderr (musl's stdio)"),
+	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE, "locks (device mutexes, stdio, thread list)"),
+	FUTEX(K_ALL, FUTEX_WAKE_PRIVATE, "locks (device mutexes, stdio, thread list)"),
+	FUTEX(K_ALL, FUTEX_WAIT,
+	      "musl's thread list lock and pthread_join: the kernel wakes them as a thread "
+	      "exits"),
+	FUTEX(K_ALL, FUTEX_WAKE, "musl's lock fallback without private futexes"),
+	ANY(K_ALL, "rt_sigprocmask", "musl blocks signals around pthread_kill, raise, exit"),
+	ANY(K_ALL, "rt_sigreturn", "return from the kick (SIGUSR1) and SIGSYS handlers"),
+	ANY(K_VCPU, "exit", "the thread ends (pthread_exit)"),
+
+	/* The main/I/O thread. */
+	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin"),
+	ANY(K_MAIN, "read", "the signalfd and console input on stdin"),
+	ANY(K_MAIN, "signalfd4", "the main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT)"),
+	TKILL(K_MAIN, SIGUSR1, "kick a vCPU out of KVM_RUN (pthread_kill)"),
+	ANY(K_MAIN, "close", "the signalfd, then the vCPU, VM and /dev/kvm fds (vm_destroy)"),
+	ANY(K_MAIN, "munmap", "pthread_join unmaps thread stacks; vm_destroy unmaps guest RAM"),
+	ARG(K_MAIN, "madvise", 2, "advice", MADV_FREE, "free() (musl's mallocng returns pages)"),
+	ANY(K_MAIN, "exit_group", "keel exits with the guest's status"),
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ioctl requests by name: the rules' and the SIGSYS handler's. */
+#define IOC(x)                    \
+	{                         \
+#x, (uint32_t)(x) \
+	}
+static const struct {
+	const char *name;
+	uint32_t req;
+} ioctl_names[] = {
+	IOC(KVM_GET_API_VERSION),
+	IOC(KVM_CREATE_VM),
+	IOC(KVM_GET_MSR_INDEX_LIST),
+	IOC(KVM_CHECK_EXTENSION),
+	IOC(KVM_GET_VCPU_MMAP_SIZE),
+	IOC(KVM_GET_SUPPORTED_CPUID),
+	IOC(KVM_GET_MSR_FEATURE_INDEX_LIST),
+	IOC(KVM_CREATE_VCPU),
+	IOC(KVM_GET_DIRTY_LOG),
+	IOC(KVM_SET_NR_MMU_PAGES),
+	IOC(KVM_GET_NR_MMU_PAGES),
+	IOC(KVM_SET_USER_MEMORY_REGION),
+	IOC(KVM_SET_TSS_ADDR),
+	IOC(KVM_SET_IDENTITY_MAP_ADDR),
+	IOC(KVM_CREATE_IRQCHIP),
+	IOC(KVM_IRQ_LINE),
+	IOC(KVM_GET_IRQCHIP),
+	IOC(KVM_SET_IRQCHIP),
+	IOC(KVM_CREATE_PIT),
+	IOC(KVM_IRQ_LINE_STATUS),
+	IOC(KVM_SET_GSI_ROUTING),
+	IOC(KVM_REINJECT_CONTROL),
+	IOC(KVM_IRQFD),
+	IOC(KVM_CREATE_PIT2),
+	IOC(KVM_SET_BOOT_CPU_ID),
+	IOC(KVM_IOEVENTFD),
+	IOC(KVM_SET_CLOCK),
+	IOC(KVM_GET_CLOCK),
+	IOC(KVM_GET_PIT2),
+	IOC(KVM_SET_PIT2),
+	IOC(KVM_SET_TSC_KHZ),
+	IOC(KVM_GET_TSC_KHZ),
+	IOC(KVM_SIGNAL_MSI),
+	IOC(KVM_SET_PMU_EVENT_FILTER),
+	IOC(KVM_RUN),
+	IOC(KVM_GET_REGS),
+	IOC(KVM_SET_REGS),
+	IOC(KVM_GET_SREGS),
+	IOC(KVM_SET_SREGS),
+	IOC(KVM_TRANSLATE),
+	IOC(KVM_INTERRUPT),
+	IOC(KVM_GET_MSRS),
+	IOC(KVM_SET_MSRS),
+	IOC(KVM_SET_CPUID),
+	IOC(KVM_SET_SIGNAL_MASK),
+	IOC(KVM_GET_FPU),
+	IOC(KVM_SET_FPU),
+	IOC(KVM_GET_LAPIC),
+	IOC(KVM_SET_LAPIC),
+	IOC(KVM_SET_CPUID2),
+	IOC(KVM_GET_CPUID2),
+	IOC(KVM_TPR_ACCESS_REPORTING),
+	IOC(KVM_SET_VAPIC_ADDR),
+	IOC(KVM_GET_MP_STATE),
+	IOC(KVM_SET_MP_STATE),
+	IOC(KVM_NMI),
+	IOC(KVM_SET_GUEST_DEBUG),
+	IOC(KVM_X86_SETUP_MCE),
+	IOC(KVM_X86_GET_MCE_CAP_SUPPORTED),
+	IOC(KVM_X86_SET_MCE),
+	IOC(KVM_GET_VCPU_EVENTS),
+	IOC(KVM_SET_VCPU_EVENTS),
+	IOC(KVM_GET_DEBUGREGS),
+	IOC(KVM_SET_DEBUGREGS),
+	IOC(KVM_ENABLE_CAP),
+	IOC(KVM_GET_XSAVE),
+	IOC(KVM_SET_XSAVE),
+	IOC(KVM_GET_XCRS),
+	IOC(KVM_SET_XCRS),
+	IOC(KVM_SMI),
+	IOC(KVM_MEMORY_ENCRYPT_OP),
+	IOC(KVM_GET_NESTED_STATE),
+	IOC(KVM_SET_NESTED_STATE),
+	IOC(KVM_GET_SUPPORTED_HV_CPUID),
+	IOC(KVM_GET_STATS_FD),
+	IOC(TCGETS),
+	IOC(TCSETS),
+	IOC(TCSETSW),
+	IOC(TCSETSF),
+	IOC(TIOCGWINSZ),
+	IOC(TIOCSWINSZ),
+	IOC(TIOCSTI),
+	IOC(FIONBIO),
+	IOC(FIOCLEX),
+};
+
+static const char *out_path;
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "gen_seccomp: error: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (out_path) {
+		char tmp[4096];
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", out_path);
+		unlink(tmp);
+	}
+	exit(1);
+}
+
+static int sys_nr(const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name);
+
+	if (nr == __NR_SCMP_ERROR || nr < 0)
+		die("libseccomp does not know the x86-64 system call '%s'", name);
+	return nr;
+}
+
+/* The exported BPF of one thread kind. */
+struct program {
+	unsigned char *bpf;
+	size_t len; /* bytes */
+	unsigned int nr_syscalls;
+	unsigned int nr_ioctls;
+	unsigned int nr_rules;
+};
+
+static void build(enum kind kind, struct program *p)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
+	const char *seen[ARRAY_SIZE(rules)];
+	unsigned int nseen = 0;
+	FILE *f;
+	long size;
+	int rc;
+
+	if (!ctx)
+		die("seccomp_init failed");
+	/* A call from another ABI (i386 int 0x80, x32) ends keel at once. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS))
+		die("cannot set the bad-architecture action");
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		const struct rule *r = &rules[i];
+		struct scmp_arg_cmp cmp[2];
+		unsigned int j;
+
+		if (!(r->kinds & (1u << kind)))
+			continue;
+		for (j = 0; j < r->nr_conds; j++)
+			cmp[j] = (struct scmp_arg_cmp){ .arg = (unsigned int)r->conds[j].arg,
+							.op = SCMP_CMP_MASKED_EQ,
+							.datum_a = 0xffffffffu,
+							.datum_b = r->conds[j].value };
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, sys_nr(r->sys), r->nr_conds, cmp);
+		if (rc)
+			die("%s: cannot add the rule for %s: %s", kind_names[kind], r->sys,
+			    strerror(-rc));
+		p->nr_rules++;
+		if (!strcmp(r->sys, "ioctl"))
+			p->nr_ioctls++;
+		for (j = 0; j < nseen && strcmp(seen[j], r->sys); j++)
+			;
+		if (j == nseen)
+			seen[nseen++] = r->sys;
+	}
+	p->nr_syscalls = nseen;
+	/* The hot calls first: KVM_RUN on vCPU threads, poll in the main loop. */
+	if (kind == VCPU) {
+		seccomp_syscall_priority(ctx, sys_nr("ioctl"), 255);
+		seccomp_syscall_priority(ctx, sys_nr("write"), 200);
+	} else {
+		seccomp_syscall_priority(ctx, sys_nr("poll"), 255);
+		seccomp_syscall_priority(ctx, sys_nr("read"), 200);
+	}
+	f = tmpfile();
+	if (!f)
+		die("tmpfile: %s", strerror(errno));
+	rc = seccomp_export_bpf(ctx, fileno(f));
+	if (rc)
+		die("seccomp_export_bpf: %s", strerror(-rc));
+	size = lseek(fileno(f), 0, SEEK_END);
+	if (size <= 0 || size % 8)
+		die("seccomp_export_bpf wrote %ld bytes", size);
+	p->len = (size_t)size;
+	p->bpf = malloc(p->len);
+	if (!p->bpf || pread(fileno(f), p->bpf, p->len, 0) != size)
+		die("cannot read the exported BPF back");
+	fclose(f);
+	seccomp_release(ctx);
+}
+
+/* A C string literal of s (no newlines inside). */
+static void c_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* One line of --print-seccomp, as a C string literal line of the macro. */
+static void __attribute__((format(printf, 2, 3))) text(FILE *out, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fputs("\t", out);
+	c_str(out, line);
+	fputs(" \"\\n\" \\\n", out);
+}
+
+static bool same_line(const struct rule *a, const struct rule *b)
+{
+	return !strcmp(a->sys, b->sys) && a->nr_conds == 1 && b->nr_conds == 1 &&
+	       a->conds[0].arg == b->conds[0].arg && strcmp(a->conds[0].arg_name, "request") &&
+	       !strcmp(a->why, b->why);
+}
+
+/*
+ * The rules of one kind for --print-seccomp: grouped by system call, in
+ * the order of the table; values of one argument with the same reason on
+ * one line ("sig=SIGSEGV|SIGBUS").
+ */
+static void kind_text(FILE *out, enum kind kind)
+{
+	bool done[ARRAY_SIZE(rules)] = { false };
+
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		if (!(rules[i].kinds & (1u << kind)) || done[i])
+			continue;
+		for (size_t j = i; j < ARRAY_SIZE(rules); j++) {
+			const struct rule *r = &rules[j];
+			char conds[256] = "";
+			size_t n = 0;
+
+			if (!(r->kinds & (1u << kind)) || done[j] || strcmp(r->sys, rules[i].sys))
+				continue;
+			for (unsigned int c = 0; c < r->nr_conds; c++) {
+				n += (size_t)snprintf(conds + n, sizeof(conds) - n, "%s%s=%s",
+						      c ? " " : "", r->conds[c].arg_name,
+						      r->conds[c].value_name);
+				if (!strcmp(r->conds[c].arg_name, "request"))
+					n += (size_t)snprintf(conds + n, sizeof(conds) - n,
+							      " (0x%08x)", r->conds[c].value);
+			}
+			done[j] = true;
+			for (size_t m = j + 1; m < ARRAY_SIZE(rules); m++) {
+				if ((rules[m].kinds & (1u << kind)) && !done[m] &&
+				    same_line(r, &rules[m])) {
+					n += (size_t)snprintf(conds + n, sizeof(conds) - n, "|%s",
+							      rules[m].conds[0].value_name);
+					done[m] = true;
+				}
+			}
+			text(out, "  %-15s %-38s %s", r->sys, conds, r->why);
+		}
+	}
+}
+
+/* SECCOMP_TEST_VIOLATION "<thread>:<syscall>" or "<thread>:ioctl:<request>". */
+struct violation {
+	int kind; /* -1: none */
+	int nr;
+	uint32_t ioctl;
+	const char *what;
+};
+
+static void parse_violation(struct violation *v, const struct program *progs)
+{
+	static char buf[256];
+	char *call;
+
+	(void)progs;
+	v->kind = -1;
+	v->ioctl = 0;
+	v->what = CONFIG_SECCOMP_TEST_VIOLATION;
+	if (!*v->what)
+		return;
+	snprintf(buf, sizeof(buf), "%s", v->what);
+	call = strchr(buf, ':');
+	if (!call)
+		die("SECCOMP_TEST_VIOLATION=\"%s\": expected \"<thread>:<system call>\" or "
+		    "\"<thread>:ioctl:<request>\", thread main or vcpu (e.g. \"vcpu:socket\")",
+		    v->what);
+	*call++ = '\0';
+	for (int k = 0; k < NR_KINDS; k++) {
+		if (!strcmp(buf, kind_names[k]))
+			v->kind = k;
+	}
+	if (v->kind < 0)
+		die("SECCOMP_TEST_VIOLATION=\"%s\": unknown thread kind '%s' (main or vcpu)",
+		    v->what, buf);
+	if (!strncmp(call, "ioctl:", 6)) {
+		const char *req = call + 6;
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(ioctl_names) && strcmp(ioctl_names[i].name, req); i++)
+			;
+		if (i == ARRAY_SIZE(ioctl_names))
+			die("SECCOMP_TEST_VIOLATION=\"%s\": unknown ioctl request '%s' (a KVM_* or "
+			    "tty request name)",
+			    v->what, req);
+		v->ioctl = ioctl_names[i].req;
+		call[5] = '\0';
+	}
+	v->nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, call);
+	if (v->nr == __NR_SCMP_ERROR || v->nr < 0)
+		die("SECCOMP_TEST_VIOLATION=\"%s\": unknown system call '%s'", v->what, call);
+	/* The call must be forbidden for that thread, or the test proves nothing. */
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		const struct rule *r = &rules[i];
+
+		if (!(r->kinds & (1u << v->kind)) || strcmp(r->sys, call))
+			continue;
+		if (!r->nr_conds || (v->ioctl && r->nr_conds == 1 && r->conds[0].value == v->ioctl))
+			die("SECCOMP_TEST_VIOLATION=\"%s\": the %s thread is allowed that call; "
+			    "pick a forbidden one",
+			    v->what, kind_names[v->kind]);
+	}
+}
+
+static void write_header(FILE *out, const struct program *progs, const struct violation *v)
+{
+	int max_nr = 0;
+
+	fprintf(out, "/* Generated by scripts/seccomp/gen_seccomp.c from .config: do not edit. */\n"
+		     "#ifndef KEEL_GENERATED_SECCOMP_H\n#define KEEL_GENERATED_SECCOMP_H\n\n"
+		     "/*\n * Include from one C file only (core/seccomp.c; the host test\n"
+		     " * tests/seccomp/bpf_test.c): it defines static tables.\n */\n"
+		     "#include <stdint.h>\n\n#include <linux/filter.h>\n\n");
+	fprintf(out, "#define KEEL_SECCOMP_KINDS %d\n\n", NR_KINDS);
+
+	for (int k = 0; k < NR_KINDS; k++) {
+		const struct program *p = &progs[k];
+		size_t n = p->len / 8;
+
+		fprintf(out,
+			"/* %s: %u system calls, %u ioctl requests, %u rules; %zu instructions */\n",
+			kind_names[k], p->nr_syscalls, p->nr_ioctls, p->nr_rules, n);
+		fprintf(out, "#define KEEL_SECCOMP_NR_SYSCALLS_%s %u\n",
+			k == MAIN ? "MAIN" : "VCPU", p->nr_syscalls);
+		fprintf(out, "#define KEEL_SECCOMP_NR_IOCTLS_%s %u\n", k == MAIN ? "MAIN" : "VCPU",
+			p->nr_ioctls);
+		fprintf(out, "static const struct sock_filter keel_seccomp_bpf_%s[%zu] = {\n",
+			kind_names[k], n);
+		for (size_t i = 0; i < n; i++) {
+			/* struct sock_filter in the host's (x86-64, little-endian) order */
+			const unsigned char *b = p->bpf + 8 * i;
+			unsigned int code = b[0] | b[1] << 8;
+			uint32_t kk = b[4] | b[5] << 8 | b[6] << 16 | (uint32_t)b[7] << 24;
+
+			fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n", code, b[2], b[3], kk);
+		}
+		fprintf(out, "};\n\n");
+	}
+	fprintf(out, "#define KEEL_SECCOMP_FILTERS_INIT { \\\n");
+	for (int k = 0; k < NR_KINDS; k++)
+		fprintf(out, "\t{ \"%s\", keel_seccomp_bpf_%s, %zu }, \\\n", kind_names[k],
+			kind_names[k], progs[k].len / 8);
+	fprintf(out, "}\n\n");
+
+	/* The rules, for the host test: X(kind, nr, name, nr_conds, arg0, val0, arg1, val1). */
+	fprintf(out, "/* X(kind, nr, \"name\", nr_conds, arg, value, arg, value) */\n"
+		     "#define KEEL_SECCOMP_RULES(X) \\\n");
+	for (int k = 0; k < NR_KINDS; k++) {
+		for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+			const struct rule *r = &rules[i];
+
+			if (!(r->kinds & (1u << k)))
+				continue;
+			fprintf(out, "\tX(%d, %d, \"%s\", %u, %d, 0x%xu, %d, 0x%xu) \\\n", k,
+				sys_nr(r->sys), r->sys, r->nr_conds,
+				r->nr_conds > 0 ? r->conds[0].arg : -1,
+				r->nr_conds > 0 ? r->conds[0].value : 0,
+				r->nr_conds > 1 ? r->conds[1].arg : -1,
+				r->nr_conds > 1 ? r->conds[1].value : 0);
+		}
+	}
+	fprintf(out, "\n");
+
+	/* Names of every x86-64 system call libseccomp knows. */
+	for (int nr = 0; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+
+		if (name)
+			max_nr = nr;
+		free(name);
+	}
+	fprintf(out, "#define KEEL_SYSCALL_NAMES_NR %d\n", max_nr + 1);
+	fprintf(out, "static const char *const keel_syscall_names[KEEL_SYSCALL_NAMES_NR] = {\n");
+	for (int nr = 0; nr <= max_nr; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+
+		if (name)
+			fprintf(out, "\t[%d] = \"%s\",\n", nr, name);
+		free(name);
+	}
+	fprintf(out, "};\n\n");
+	fprintf(out, "static const struct {\n\tuint32_t req;\n\tconst char *name;\n"
+		     "} keel_ioctl_names[] = {\n");
+	for (size_t i = 0; i < ARRAY_SIZE(ioctl_names); i++)
+		fprintf(out, "\t{ 0x%08x, \"%s\" },\n", ioctl_names[i].req, ioctl_names[i].name);
+	fprintf(out, "};\n\n");
+
+	/* keel --print-seccomp */
+	fprintf(out, "#define KEEL_SECCOMP_TEXT \\\n");
+	text(out, "seccomp: one filter per thread kind, generated from this image's .config");
+	text(out, "(scripts/seccomp/gen_seccomp.c). Arguments compare their low 32 bits.");
+	text(out, "Any other call: SIGSYS; keel logs the thread and the call, restores the");
+	text(out, "terminal and dies by SIGSYS (exit status 159). Another ABI (x32, i386):");
+	text(out, "killed at once.");
+	for (int k = 0; k < NR_KINDS; k++) {
+		text(out, "%s", "");
+		text(out,
+		     "thread %s: %u system calls, %u ioctl requests (%u rules, %zu BPF "
+		     "instructions)",
+		     kind_names[k], progs[k].nr_syscalls, progs[k].nr_ioctls, progs[k].nr_rules,
+		     progs[k].len / 8);
+		text(out, "  %s", kind_titles[k]);
+		kind_text(out, (enum kind)k);
+	}
+	fprintf(out, "\t\"\"\n\n");
+
+	if (v->kind >= 0) {
+		fprintf(out, "/* SECCOMP_TEST_VIOLATION (test builds only) */\n"
+			     "#define KEEL_SECCOMP_TEST 1\n");
+		fprintf(out, "#define KEEL_SECCOMP_TEST_KIND %d\n", v->kind);
+		fprintf(out, "#define KEEL_SECCOMP_TEST_NR %d\n", v->nr);
+		fprintf(out, "#define KEEL_SECCOMP_TEST_IOCTL 0x%08xu\n", v->ioctl);
+		fprintf(out, "#define KEEL_SECCOMP_TEST_TEXT ");
+		c_str(out, strchr(v->what, ':') + 1);
+		fprintf(out, "\n\n");
+	}
+	fprintf(out, "#endif /* KEEL_GENERATED_SECCOMP_H */\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct program progs[NR_KINDS];
+	struct violation v;
+	char tmp[4096];
+	FILE *out;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_seccomp <output header>\n");
+		return 2;
+	}
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
+		die("the filters are built for x86-64; this host's native ABI is not x86-64");
+	/*
+	 * The same output whatever the build host's kernel: libseccomp would
+	 * otherwise probe it (API level 3: KILL_PROCESS, the bad-arch action).
+	 */
+	if (seccomp_api_set(3))
+		die("libseccomp does not support API level 3 (libseccomp >= 2.4 needed)");
+	out_path = argv[1];
+	for (int k = 0; k < NR_KINDS; k++)
+		build((enum kind)k, &progs[k]);
+	parse_violation(&v, progs);
+	if (v.kind >= 0)
+		fprintf(stderr,
+			"warning: SECCOMP_TEST_VIOLATION=\"%s\": this image kills itself on purpose "
+			"(test builds only; never flash it)\n",
+			v.what);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out_path);
+	out = fopen(tmp, "w");
+	if (!out)
+		die("cannot write %s: %s", tmp, strerror(errno));
+	write_header(out, progs, &v);
+	if (fclose(out))
+		die("cannot write %s: %s", tmp, strerror(errno));
+	if (rename(tmp, out_path))
+		die("cannot rename %s: %s", tmp, strerror(errno));
+	return 0;
+}

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Shared by tests/e2e/run.sh and tests/e2e/demo.sh. Source it.
+
+# e2e_defconfig <defconfig> <name> <out> <unpin>: write <out>, a defconfig
+# derived from <defconfig> that boots the guest assets (guest/vmlinuz and
+# guest/initramfs.cpio.gz of the build folder). With <unpin> = 1 a profile
+# whose board is not pc2 keeps its guest-visible shape but runs unpinned on
+# the 2-CPU pc2 board with over-commit allowed (inside the nested host,
+# which has its own CPUs, pinning means nothing). Prints "unpinned" if it
+# did that.
+e2e_defconfig() {
+	local src=$1 name=$2 out=$3 unpin=$4
+	local own='GUEST_KERNEL|GUEST_INITRD|GUEST_CMDLINE|DEFCONFIG_NAME'
+	if [ "$unpin" != 1 ] || grep -q '^CONFIG_BOARD_PC2=y' "$src" ||
+		! grep -q '^CONFIG_BOARD_' "$src"; then
+		grep -v -E "^(# )?CONFIG_($own)[= ]" "$src" >"$out"
+	else
+		grep -v -E "^(# )?CONFIG_(BOARD_|VCPU_PIN_TABLE|VMM_CPUS|ALLOW_OVERCOMMIT|NUMA_HOST_NODES|($own)[= ])" \
+			"$src" >"$out"
+		printf '%s\n' CONFIG_BOARD_PC2=y CONFIG_ALLOW_OVERCOMMIT=y >>"$out"
+		echo unpinned
+	fi
+	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" \
+		'CONFIG_GUEST_KERNEL="guest/vmlinuz"' \
+		'CONFIG_GUEST_INITRD="guest/initramfs.cpio.gz"' \
+		'CONFIG_GUEST_CMDLINE="console=ttyS0 quiet panic=-1"' >>"$out"
+}
+
+# e2e_cfg <.config> <symbol>: the symbol's value, quotes removed
+e2e_cfg() { sed -n "s/^CONFIG_$2=//p" "$1" | tr -d '"'; }
+
+# e2e_guest <log> <key>: the value of the guest's "<key>: <value>" line
+# (tests/e2e/README); the log may have run-nested's "[seconds] " prefixes
+e2e_guest() { sed -n "s/^\(\[[0-9.]*\] \)\{0,1\}$2: //p" "$1" | head -1; }
+
+# e2e_cpulist <n>: "0" or "0-<n-1>"
+e2e_cpulist() { if [ "$1" -eq 1 ]; then echo 0; else echo "0-$(($1 - 1))"; fi; }
+
+# e2e_hw_virt: succeeds when /dev/kvm is backed by VMX or SVM hardware, so
+# that Linux guests run on it directly; otherwise prints why not
+e2e_hw_virt() {
+	if [ -d /sys/module/kvm_pvm ]; then
+		echo "/dev/kvm here is kvm_pvm, a software KVM that cannot run a Linux guest (NOTES.md)"
+		return 1
+	fi
+	if ! grep -q -w -E 'vmx|svm' /proc/cpuinfo; then
+		echo "this CPU has no hardware virtualization (no vmx or svm in /proc/cpuinfo)"
+		return 1
+	fi
+	if [ ! -c /dev/kvm ]; then
+		echo "/dev/kvm is missing (is kvm_intel or kvm_amd loaded?)"
+		return 1
+	fi
+	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		echo "/dev/kvm is not accessible to $(id -un) (add the user to group kvm)"
+		return 1
+	fi
+	return 0
+}

@@ -1,0 +1,196 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Real Linux end to end: every defconfig in configs/ boots the Debian cloud
+# kernel and the busybox initramfs (scripts/guest-assets.sh) under Keel,
+# nested in QEMU TCG (tests/e2e/run-nested), and the guest's own view of
+# its CPUs (tests/e2e/README) is checked against the configuration.
+#
+# Environment: GUEST_CACHE (default <objtree>/guest-cache, shared by all
+# cases and kept between runs), E2E_TIMEOUT (seconds per nested run,
+# default 180), E2E_FILTER (only defconfigs whose name contains it).
+set -u
+. "$SRC/tests/lib.sh"
+. "$SRC/tests/e2e/lib.sh"
+
+# Checks of features that arrive with later issues. Until a feature is
+# done its checks print "todo" lines and do not fail; flip the switch in
+# the change that completes the feature.
+STRICT_TOPOLOGY=0 # issue 5: sockets/cores/threads, APIC IDs, NUMA nodes
+STRICT_MODEL=0    # issue 6: CPU model (vendor, family, model, stepping, name)
+
+OBJ=$(cd "$WORK/../.." && pwd)
+export GUEST_CACHE=${GUEST_CACHE:-$OBJ/guest-cache}
+TIMEOUT=${E2E_TIMEOUT:-180}
+
+# QEMU (TCG) runs the nested host; /dev/kvm is not needed. Missing QEMU is
+# a failure, not a skip: "make check" installs it (scripts/deps.sh).
+for c in qemu-system-x86_64:qemu-system-x86 cpio:cpio busybox:busybox-static; do
+	if ! command -v "${c%%:*}" >/dev/null 2>&1; then
+		fail "${c%%:*} is not installed: apt-get install ${c#*:} (scripts/deps.sh, run by make check)"
+		finish
+	fi
+done
+
+# defconfig_for <defconfig> <name>: the derived defconfig (tests/e2e/lib.sh)
+defconfig_for() {
+	local out=$WORK/$2.defconfig
+	if [ "$(e2e_defconfig "$1" "$2" "$out" 1)" = unpinned ]; then
+		echo "    note $(basename "$1"): its board is not pc2; booted unpinned on pc2" >&2
+	fi
+	echo "$out"
+}
+
+# build <name> <defconfig file>: guest assets and image in $WORK/<name>/
+build() {
+	if kmake "$WORK/$1" defconfig DEFCONFIG="$2" && kmake "$WORK/$1" guest-assets &&
+		kmake "$WORK/$1"; then
+		return 0
+	fi
+	sed 's/^/      | /' "$WORK/make.out" | tail -30
+	fail "$1: build"
+	return 1
+}
+
+cfg() { e2e_cfg "$WORK/$name/.config" "$1"; }
+guest() { e2e_guest "$LOG" "$1"; }
+# at <line start>: seconds since QEMU started when that line came
+at() { sed -n "s/^\[\([0-9.]*\)\] $1.*/\1/p" "$LOG" | head -1; }
+cpulist() { e2e_cpulist "$1"; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "?"; else printf "%.1f", b - a }'; }
+
+# expect <strict> <what> <expected> <got>: a check of a feature that may
+# not be done yet
+expect() {
+	if [ "$3" = "$4" ]; then
+		pass "$name: $2: $4"
+	elif [ "$1" = 1 ]; then
+		fail "$name: $2: guest shows '$4', expected '$3'"
+	else
+		printf '    todo %s\n' "$name: $2: guest shows '$4', expected '$3' (not enforced yet)"
+	fi
+}
+
+check_boot() {
+	check "$name: guest reached its init (KEEL-E2E: booted)" grep -q '\] KEEL-E2E: booted$' "$LOG"
+	check "$name: guest init finished (KEEL-E2E: done)" grep -q '\] KEEL-E2E: done$' "$LOG"
+}
+
+check_status() {
+	check "$name: keel exited with status 0 (guest power-off), got $rc" test "$rc" -eq 0
+}
+
+check_vcpus() {
+	local nr max
+	nr=$(cfg NR_VCPUS)
+	max=$(cfg MAX_VCPUS)
+	check "$name: logical CPU number in total = NR_VCPUS ($nr)" \
+		test "$(guest 'logical CPU number in total')" = "$nr"
+	check "$name: possible = $(cpulist "$max") (MAX_VCPUS $max)" \
+		test "$(guest possible)" = "$(cpulist "$max")"
+	check "$name: present = $(cpulist "$nr")" test "$(guest present)" = "$(cpulist "$nr")"
+	check "$name: online = $(cpulist "$nr")" test "$(guest online)" = "$(cpulist "$nr")"
+}
+
+# log2ceil <n>: APIC ID bits of a level with n members (QEMU's encoding)
+log2ceil() {
+	local b=0
+	while [ $((1 << b)) -lt "$1" ]; do b=$((b + 1)); done
+	echo $b
+}
+
+# Issue 5: the shape the guest sees is the configured one, for every CPU
+# model. vCPU i is socket i/(C*T), core (i/T)%C, thread i%T; APIC IDs as
+# QEMU encodes them (NOTES.md, "Topology encoding").
+check_topology() {
+	local nr c t tb cb i so co th per0=0 cores0="" sockets="" cpus="" nodes
+	nr=$(cfg NR_VCPUS)
+	c=$(cfg TOPO_CORES)
+	t=$(cfg TOPO_THREADS)
+	nodes=$(cfg NUMA_NODES)
+	tb=$(log2ceil "$t")
+	cb=$(log2ceil "$c")
+	for ((i = 0; i < nr; i++)); do
+		so=$((i / (c * t)))
+		co=$((i / t % c))
+		th=$((i % t))
+		case " $sockets " in *" $so "*) ;; *) sockets="$sockets $so" ;; esac
+		if [ $so -eq 0 ]; then
+			per0=$((per0 + 1))
+			case " $cores0 " in *" $co "*) ;; *) cores0="$cores0 $co" ;; esac
+		fi
+		cpus="$cpus cpu$i:physical_id=$so,core_id=$co,apicid=$(((so << (cb + tb)) | (co << tb) | th))"
+	done
+	local ncores
+	ncores=$(echo $cores0 | wc -w)
+	expect $STRICT_TOPOLOGY "physical CPU number in total (sockets)" \
+		"$(echo $sockets | wc -w)" "$(guest 'physical CPU number in total')"
+	expect $STRICT_TOPOLOGY "core number in a physical CPU" "$ncores" \
+		"$(guest 'core number in a physical CPU')"
+	expect $STRICT_TOPOLOGY "logical CPU number in a physical CPU" "$per0" \
+		"$(guest 'logical CPU number in a physical CPU')"
+	local ht="Hyper threading is NOT enabled."
+	[ "$per0" -le "$ncores" ] || ht="Hyper threading is enabled."
+	expect $STRICT_TOPOLOGY "hyper-threading line" "$ht" \
+		"$(sed -n 's/^\[[0-9.]*\] \(Hyper threading is .*\)/\1/p' "$LOG" | head -1)"
+	expect $STRICT_TOPOLOGY "per-CPU physical id, core id, APIC ID" "${cpus# }" \
+		"$(sed -n 's/^\[[0-9.]*\] \(cpu[0-9]*\): physical_id=\(.*\) core_id=\(.*\) apicid=\(.*\)/\1:physical_id=\2,core_id=\3,apicid=\4/p' "$LOG" | paste -sd' ')"
+	expect $STRICT_TOPOLOGY "NUMA nodes" "${nodes:-1}" "$(guest 'numa nodes')"
+}
+
+# Issue 6: the guest sees the configured CPU model. The expected identity
+# per model (QEMU's definitions, BRIEF.md) is filled in with the model
+# tables; models without an entry are reported only.
+model_identity() {
+	case $1 in
+	qemu64) echo "AuthenticAMD|15|107|1|QEMU Virtual CPU version 2.5+" ;;
+	Broadwell) echo "GenuineIntel|6|61|2|Intel Core Processor (Broadwell)" ;;
+	*) echo "" ;;
+	esac
+}
+
+check_model() {
+	local model want got
+	model=$(cfg CPU_MODEL)
+	want=$(model_identity "$model")
+	got="$(guest vendor_id)|$(guest 'cpu family')|$(guest model)|$(guest stepping)|$(guest 'model name')"
+	if [ -z "$want" ]; then
+		printf '    note %s\n' "$name: CPU model $model: guest shows $got (no expectation yet)"
+		return
+	fi
+	expect $STRICT_MODEL "CPU model $model (vendor|family|model|stepping|name)" "$want" "$got"
+}
+
+n=0
+for def in "$SRC"/configs/*_defconfig; do
+	name=$(basename "$def" _defconfig)
+	case $name in *"${E2E_FILTER:-}"*) ;; *) continue ;; esac
+	n=$((n + 1))
+	d=$(defconfig_for "$def" "$name") || continue
+	start=$(date +%s)
+	build "$name" "$d" || continue
+	built=$(date +%s)
+	LOG=$WORK/$name.log
+	"$SRC/tests/e2e/run-nested" "$WORK/$name/keel" --quiet --log "$LOG" --timeout "$TIMEOUT" \
+		>"$WORK/$name.out" 2>"$WORK/$name.err"
+	rc=$?
+	[ -f "$LOG" ] || : >"$LOG"
+	before=$fails
+	check_status
+	check_boot
+	check_vcpus
+	check_topology
+	check_model
+	if [ "$fails" -ne "$before" ]; then
+		echo "      run-nested: $(tail -1 "$WORK/$name.out")"
+		sed 's/^/      err | /' "$WORK/$name.err" | tail -20
+		grep -v '^\[[0-9.]*\] flags: ' "$LOG" | sed 's/^/      log | /' | tail -60
+	fi
+	grep -q 'retry' "$WORK/$name.err" 2>/dev/null &&
+		echo "    note $name: $(grep retry "$WORK/$name.err" | head -1)"
+	printf '    time %s: build %ss; L1 init %ss, L2 boot to marker %ss, whole nested run %ss\n' \
+		"$name" $((built - start)) "$(secs 0 "$(at 'E2E-L1: init')")" \
+		"$(secs "$(at E2E-KEEL-START)" "$(at 'KEEL-E2E: booted')")" \
+		"$(sed -n 's/.*(L1 wall \([0-9.]*\)s).*/\1/p' "$WORK/$name.out")"
+done
+[ $n -gt 0 ] || fail "no defconfig matched E2E_FILTER='${E2E_FILTER:-}'"
+finish

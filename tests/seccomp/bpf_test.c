@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host test of the generated seccomp filters (include/generated/
+ * keel_seccomp.h of one build): each call below runs in a forked child
+ * that has installed the filter of one thread kind, so the kernel itself
+ * judges the BPF.
+ *
+ *  1. hand-written expectations: the calls Keel makes (ioctl requests
+ *     zero- and sign-extended as musl passes them, futex ops, signals),
+ *     calls an attacker wants (socket, execve, mmap, other KVM ioctls),
+ *     other ABIs (x32, i386), real signal returns and thread exits; the
+ *     config-dependent ones follow the build's autoconf.h (force-included);
+ *  2. a sweep of every system call number (and some past the table) with
+ *     invalid arguments (-1): it must trap unless the generated rule list
+ *     allows that call with any arguments.
+ *
+ * Built by tests/seccomp/run.sh with the host gcc:
+ *   gcc -I<O>/include -include <O>/include/generated/autoconf.h bpf_test.c
+ * usage: bpf_test        exits non-zero on any mismatch
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <linux/kvm.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <generated/keel_seccomp.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1 /* si_code of a seccomp trap (asm-generic/siginfo.h) */
+#endif
+
+enum { MAIN, VCPU };
+
+static const struct {
+	const char *kind;
+	const struct sock_filter *bpf;
+	unsigned short len;
+} filters[KEEL_SECCOMP_KINDS] = KEEL_SECCOMP_FILTERS_INIT;
+
+enum outcome {
+	ALLOWED, /* the call ran (whatever it returned) */
+	TRAPPED, /* SIGSYS from SECCOMP_RET_TRAP */
+	KILLED, /* killed by SIGSYS without a handler: the bad-architecture action */
+	EXIT42, /* the call itself ended the process with status 42 */
+	OTHER,
+};
+
+static const char *const outcome_names[] = { "allowed", "trapped", "killed", "exit 42", "other" };
+
+/* Special calls that need more than syscall(2). */
+enum how { SYSCALL, INT80, SIGNAL_RETURN };
+
+struct call {
+	const char *what;
+	enum how how;
+	long nr;
+	long a[6];
+	enum outcome expect[2]; /* per kind */
+};
+
+/* musl's ioctl(int, int, ...) sign-extends the request (NOTES.md). */
+#define SEXT(req) ((long)(int)(req))
+
+#ifdef CONFIG_SERIAL_8250
+#define SERIAL ALLOWED
+#else
+#define SERIAL TRAPPED
+#endif
+#if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
+#define CLOCK ALLOWED
+#else
+#define CLOCK TRAPPED
+#endif
+
+static int futex_word = 1;
+
+/* CALL(what, main, vcpu, nr, args...): the outcome expected per thread kind. */
+#define CALL(w, m, v, nr, ...)                       \
+	{                                            \
+		(w), SYSCALL, (nr), { __VA_ARGS__ }, \
+		{                                    \
+			(m), (v)                     \
+		}                                    \
+	}
+#define SPECIAL(w, m, v, how, nr)        \
+	{                                \
+		(w), (how), (nr), { 0 }, \
+		{                        \
+			(m), (v)         \
+		}                        \
+	}
+
+static const struct call calls[] = {
+	/* KVM and tty ioctls: the request's low 32 bits, however extended */
+	CALL("ioctl KVM_RUN", TRAPPED, ALLOWED, SYS_ioctl, -1, KVM_RUN),
+	CALL("ioctl KVM_RUN with high bits (the kernel reads 32)", TRAPPED, ALLOWED, SYS_ioctl, -1,
+	     0x100000000L | KVM_RUN),
+	CALL("ioctl KVM_GET_REGS zero-extended", TRAPPED, ALLOWED, SYS_ioctl, -1,
+	     (long)KVM_GET_REGS),
+	CALL("ioctl KVM_GET_REGS sign-extended (musl)", TRAPPED, ALLOWED, SYS_ioctl, -1,
+	     SEXT(KVM_GET_REGS)),
+	CALL("ioctl KVM_GET_SREGS sign-extended (musl)", TRAPPED, ALLOWED, SYS_ioctl, -1,
+	     SEXT(KVM_GET_SREGS)),
+	CALL("ioctl KVM_IRQ_LINE", SERIAL, SERIAL, SYS_ioctl, -1, KVM_IRQ_LINE),
+	CALL("ioctl TCSETS on stdin", SERIAL, SERIAL, SYS_ioctl, 0, TCSETS, 0),
+	CALL("ioctl TCSETS on stdout", TRAPPED, TRAPPED, SYS_ioctl, 1, TCSETS, 0),
+	CALL("ioctl TCGETS on stdin", TRAPPED, TRAPPED, SYS_ioctl, 0, TCGETS, 0),
+	CALL("ioctl TIOCSTI on stdin", TRAPPED, TRAPPED, SYS_ioctl, 0, TIOCSTI, 0),
+	CALL("ioctl KVM_SET_REGS", TRAPPED, TRAPPED, SYS_ioctl, -1, SEXT(KVM_SET_REGS)),
+	CALL("ioctl KVM_SET_USER_MEMORY_REGION", TRAPPED, TRAPPED, SYS_ioctl, -1,
+	     SEXT(KVM_SET_USER_MEMORY_REGION)),
+	CALL("ioctl KVM_CREATE_VCPU", TRAPPED, TRAPPED, SYS_ioctl, -1, KVM_CREATE_VCPU),
+	CALL("ioctl KVM_CREATE_VM", TRAPPED, TRAPPED, SYS_ioctl, -1, KVM_CREATE_VM),
+	CALL("ioctl KVM_SET_CPUID2", TRAPPED, TRAPPED, SYS_ioctl, -1, SEXT(KVM_SET_CPUID2)),
+	CALL("ioctl KVM_IRQFD", TRAPPED, TRAPPED, SYS_ioctl, -1, SEXT(KVM_IRQFD)),
+	/* the calls Keel makes */
+	CALL("write", ALLOWED, ALLOWED, SYS_write, -1, 0, 0),
+	CALL("writev", ALLOWED, ALLOWED, SYS_writev, -1, 0, 0),
+	CALL("read", ALLOWED, TRAPPED, SYS_read, -1, 0, 0),
+	CALL("poll", ALLOWED, SERIAL, SYS_poll, 0, 0, 0),
+	CALL("clock_gettime", TRAPPED, CLOCK, SYS_clock_gettime, CLOCK_REALTIME, 0),
+	CALL("futex FUTEX_WAIT_PRIVATE", ALLOWED, ALLOWED, SYS_futex, (long)&futex_word,
+	     FUTEX_WAIT_PRIVATE, 0, 0),
+	CALL("futex FUTEX_WAKE_PRIVATE", ALLOWED, ALLOWED, SYS_futex, (long)&futex_word,
+	     FUTEX_WAKE_PRIVATE, 1),
+	CALL("futex FUTEX_WAIT", ALLOWED, ALLOWED, SYS_futex, (long)&futex_word, FUTEX_WAIT, 0, 0),
+	CALL("futex FUTEX_REQUEUE", TRAPPED, TRAPPED, SYS_futex, (long)&futex_word,
+	     FUTEX_REQUEUE_PRIVATE, 1, 1, (long)&futex_word),
+	CALL("futex FUTEX_LOCK_PI", TRAPPED, TRAPPED, SYS_futex, (long)&futex_word, FUTEX_LOCK_PI),
+	CALL("tkill SIGUSR1 (kick)", ALLOWED, TRAPPED, SYS_tkill, -1, SIGUSR1),
+	CALL("tkill SIGSEGV (re-raise)", SERIAL, SERIAL, SYS_tkill, -1, SIGSEGV),
+	CALL("tkill SIGKILL", TRAPPED, TRAPPED, SYS_tkill, -1, SIGKILL),
+	CALL("tgkill SIGUSR1", TRAPPED, TRAPPED, SYS_tgkill, -1, -1, SIGUSR1),
+	CALL("kill", TRAPPED, TRAPPED, SYS_kill, -1, 0),
+	CALL("rt_sigprocmask", ALLOWED, ALLOWED, SYS_rt_sigprocmask, SIG_BLOCK, 0, 0, 8),
+	CALL("rt_sigaction", TRAPPED, TRAPPED, SYS_rt_sigaction, SIGUSR1, 0, 0, 8),
+	CALL("signalfd4", ALLOWED, TRAPPED, SYS_signalfd4, -1, 0, 8, 0),
+	CALL("close", ALLOWED, TRAPPED, SYS_close, -1),
+	CALL("munmap", ALLOWED, TRAPPED, SYS_munmap, 0, 0),
+	CALL("madvise MADV_FREE", ALLOWED, TRAPPED, SYS_madvise, 0, 0, MADV_FREE),
+	CALL("madvise MADV_DONTNEED", TRAPPED, TRAPPED, SYS_madvise, 0, 0, MADV_DONTNEED),
+	CALL("exit_group(42)", EXIT42, TRAPPED, SYS_exit_group, 42),
+	CALL("exit(42) (a thread's end)", TRAPPED, EXIT42, SYS_exit, 42),
+	SPECIAL("return from a signal handler", ALLOWED, ALLOWED, SIGNAL_RETURN, 0),
+	/* what an attacker wants */
+	CALL("socket", TRAPPED, TRAPPED, SYS_socket, -1, -1, -1),
+	CALL("execve", TRAPPED, TRAPPED, SYS_execve, 0, 0, 0),
+	CALL("execveat", TRAPPED, TRAPPED, SYS_execveat, -1, 0, 0, 0, 0),
+	CALL("open", TRAPPED, TRAPPED, SYS_open, 0, 0),
+	CALL("openat", TRAPPED, TRAPPED, SYS_openat, -1, 0, 0),
+	CALL("mmap", TRAPPED, TRAPPED, SYS_mmap, 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, -1,
+	     0),
+	CALL("mprotect", TRAPPED, TRAPPED, SYS_mprotect, 0, 0, PROT_EXEC),
+	CALL("clone", TRAPPED, TRAPPED, SYS_clone, -1, 0, 0, 0, 0),
+	CALL("clone3", TRAPPED, TRAPPED, SYS_clone3, 0, 0),
+	CALL("ptrace", TRAPPED, TRAPPED, SYS_ptrace, -1),
+	CALL("process_vm_writev", TRAPPED, TRAPPED, SYS_process_vm_writev, -1),
+	CALL("prctl", TRAPPED, TRAPPED, SYS_prctl, -1),
+	CALL("seccomp", TRAPPED, TRAPPED, SYS_seccomp, -1),
+	CALL("setuid", TRAPPED, TRAPPED, SYS_setuid, -1),
+	CALL("capset", TRAPPED, TRAPPED, SYS_capset, 0, 0),
+	CALL("unshare", TRAPPED, TRAPPED, SYS_unshare, -1),
+	CALL("mount", TRAPPED, TRAPPED, SYS_mount, 0, 0, 0, 0, 0),
+	CALL("sched_setaffinity", TRAPPED, TRAPPED, SYS_sched_setaffinity, -1, 0, 0),
+	CALL("setrlimit", TRAPPED, TRAPPED, SYS_setrlimit, -1, 0),
+	CALL("bpf", TRAPPED, TRAPPED, SYS_bpf, -1),
+	CALL("io_uring_setup", TRAPPED, TRAPPED, SYS_io_uring_setup, -1, 0),
+	CALL("memfd_create", TRAPPED, TRAPPED, SYS_memfd_create, 0, 0),
+	CALL("userfaultfd", TRAPPED, TRAPPED, SYS_userfaultfd, -1),
+	CALL("perf_event_open", TRAPPED, TRAPPED, SYS_perf_event_open, 0),
+	CALL("getpid", TRAPPED, TRAPPED, SYS_getpid, 0),
+	CALL("nr -1", TRAPPED, TRAPPED, -1, 0),
+	CALL("nr 1023 (none)", TRAPPED, TRAPPED, 1023, 0),
+	/* other ABIs: the bad-architecture action */
+	CALL("x32 ABI write", KILLED, KILLED, 0x40000000L | SYS_write, -1, 0, 0),
+	SPECIAL("i386 ABI (int 0x80) getpid", KILLED, KILLED, INT80, 20),
+};
+
+static long exit_nr; /* the kind's allowed way to end the child */
+static volatile sig_atomic_t got_alarm;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	syscall(exit_nr, si->si_code == SYS_SECCOMP ? 77 : 78);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+}
+
+/* A filter that traps every call but exit_group: what the kernel lets no filter see. */
+static struct sock_filter trap_all_bpf[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_exit_group, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+};
+#define TRAP_ALL (-1)
+
+static void install(int kind)
+{
+	struct sock_fprog prog = { .len = ARRAY_SIZE(trap_all_bpf), .filter = trap_all_bpf };
+
+	if (kind != TRAP_ALL)
+		prog = (struct sock_fprog){ .len = filters[kind].len,
+					    .filter = (struct sock_filter *)filters[kind].bpf };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) {
+		perror("installing the filter");
+		_exit(90);
+	}
+}
+
+static enum outcome run(int kind, const struct call *c)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (pid == 0) {
+		struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+		struct rlimit none = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &none);
+		alarm(10); /* a call that blocks counts as "other" */
+		sigaction(SIGSYS, &sa, NULL);
+		signal(SIGALRM, on_alarm);
+		exit_nr = kind == VCPU ? SYS_exit : SYS_exit_group;
+		if (c->how == SIGNAL_RETURN) {
+			struct itimerval it = { .it_value = { 0, 10000 } };
+
+			got_alarm = 0;
+			setitimer(ITIMER_REAL, &it, NULL);
+			install(kind);
+			while (!got_alarm)
+				;
+		} else if (c->how == INT80) {
+			long r = c->nr;
+
+			install(kind);
+			__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+		} else {
+			install(kind);
+			syscall(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
+		}
+		syscall(exit_nr, 0);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		perror("waitpid");
+		exit(2);
+	}
+	if (WIFEXITED(status)) {
+		switch (WEXITSTATUS(status)) {
+		case 0:
+			return ALLOWED;
+		case 77:
+			return TRAPPED;
+		case 42:
+			return EXIT42;
+		default:
+			return OTHER;
+		}
+	}
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		return KILLED;
+	return OTHER;
+}
+
+/* Allowed with any arguments by the generated rule list? */
+struct rule {
+	int kind, nr;
+	const char *name;
+	int nr_conds;
+};
+
+#define RULE(kind, nr, name, n, a0, v0, a1, v1) { kind, nr, name, n },
+static const struct rule rules[] = { KEEL_SECCOMP_RULES(RULE) };
+
+static int unconditional(int kind, long nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		if (rules[i].kind == kind && rules[i].nr == nr && !rules[i].nr_conds)
+			return 1;
+	}
+	return 0;
+}
+
+/* Calls the sweep leaves to the list above: they block, end or harm the child if allowed. */
+static int sweep_skips(long nr)
+{
+	static const long skip[] = { SYS_exit,	 SYS_exit_group,    SYS_rt_sigreturn,
+				     SYS_pause,	 SYS_rt_sigsuspend, SYS_vhangup,
+				     SYS_reboot, SYS_kexec_load,    SYS_kexec_file_load,
+				     SYS_sync,	 SYS_syncfs,	    SYS_fork,
+				     SYS_vfork,	 SYS_clone,	    SYS_clone3 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(skip); i++) {
+		if (skip[i] == nr)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *sys_name(long nr)
+{
+	if (nr >= 0 && nr < KEEL_SYSCALL_NAMES_NR && keel_syscall_names[nr])
+		return keel_syscall_names[nr];
+	return "?";
+}
+
+int main(void)
+{
+	unsigned int checks = 0, fails = 0;
+	static char bypass[KEEL_SYSCALL_NAMES_NR + 16];
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Numbers the running kernel handles before seccomp (a filter that
+	 * traps everything does not see them): no filter can stop them, so
+	 * the sweep reports them instead of failing Keel's filters.
+	 */
+	for (long nr = 0; nr < KEEL_SYSCALL_NAMES_NR + 16; nr++) {
+		struct call c = { .how = SYSCALL, .nr = nr, .a = { -1, -1, -1, -1, -1, -1 } };
+
+		if (sweep_skips(nr) || run(TRAP_ALL, &c) == TRAPPED)
+			continue;
+		bypass[nr] = 1;
+		printf("note: this kernel runs system call %ld (%s) before seccomp: no filter "
+		       "can forbid it; not counted\n",
+		       nr, sys_name(nr));
+	}
+	for (int kind = 0; kind < KEEL_SECCOMP_KINDS; kind++) {
+		unsigned int swept = 0, allowed = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+			const struct call *c = &calls[i];
+			enum outcome got;
+
+			got = run(kind, c);
+			checks++;
+			if (got != c->expect[kind]) {
+				printf("FAIL %s filter: %s: %s, expected %s\n", filters[kind].kind,
+				       c->what, outcome_names[got], outcome_names[c->expect[kind]]);
+				fails++;
+			}
+		}
+		/* Every number, invalid arguments: trapped unless allowed with any arguments. */
+		for (long nr = 0; nr < KEEL_SYSCALL_NAMES_NR + 16; nr++) {
+			struct call c = { .how = SYSCALL,
+					  .nr = nr,
+					  .a = { -1, -1, -1, -1, -1, -1 } };
+			enum outcome want = unconditional(kind, nr) ? ALLOWED : TRAPPED;
+			enum outcome got;
+
+			if (sweep_skips(nr) || bypass[nr])
+				continue;
+			got = run(kind, &c);
+			checks++;
+			swept++;
+			allowed += got == ALLOWED;
+			if (got != want) {
+				printf("FAIL %s filter: sweep: system call %ld (%s) with -1 arguments: "
+				       "%s, expected %s\n",
+				       filters[kind].kind, nr, sys_name(nr), outcome_names[got],
+				       outcome_names[want]);
+				fails++;
+			}
+		}
+		printf("%s filter: %u BPF instructions; sweep of %u numbers: %u allowed with any "
+		       "arguments\n",
+		       filters[kind].kind, filters[kind].len, swept, allowed);
+	}
+	printf("%u checks, %u failed\n", checks, fails);
+	return fails ? 1 : 0;
+}

@@ -1,0 +1,1 @@
+test_cpuset-srcs := core/cpuset.c
