@@ -23,6 +23,7 @@
 
 #include "core/config.h"
 #include "core/cpuset.h"
+#include "core/arch.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "core/preflight.h"
@@ -283,6 +284,16 @@ static void check_isolation(struct pf *pf)
 		       list(&vmm, b));
 }
 
+/* The CPU model against this host's KVM (arch_check_cpu), --check only. */
+static void cpu_report(void *ctx, enum arch_check sev, const char *msg)
+{
+	static const enum sev map[] = {
+		[ARCH_CHECK_OK] = SEV_OK, [ARCH_CHECK_WARN] = SEV_WARN, [ARCH_CHECK_ERROR] = SEV_ERROR
+	};
+
+	report(ctx, map[sev], "%s", msg);
+}
+
 static void run(struct pf *pf)
 {
 	if (TEST_BUILD) {
@@ -299,6 +310,8 @@ static void run(struct pf *pf)
 		check_kvm(pf);
 	check_cpus(pf);
 	check_isolation(pf);
+	if (pf->check)
+		arch_check_cpu(cpu_report, pf);
 }
 
 int preflight_boot(void)
