@@ -89,6 +89,7 @@ static int create_devices(struct vm *vm)
 {
 	int err = 0;
 
+	(void)vm; /* unused when SERIAL_8250 is off */
 #ifdef CONFIG_SERIAL_8250
 	vm->console = serial8250_create(PLAT_COM1_PORT, PLAT_COM1_IRQ, STDOUT_FILENO, "ttyS0");
 	err |= !vm->console;

@@ -134,7 +134,12 @@ row "logical CPUs per socket" "$((c * t))" "$gsib"
 row "hyper-threading" "$([ "$t" -gt 1 ] && echo enabled || echo 'NOT enabled')" "$ht"
 nodes=$(cfg NUMA_NODES)
 row "NUMA nodes" "${nodes:-1}" "$(guest 'numa nodes')"
-row "CPU model" "$(cfg CPU_MODEL)" "$(guest 'model name')"
+model=$(cfg CPU_MODEL)
+want=$(e2e_model_identity "$model")
+want=${want##*|}
+printf '  %-26s %-28s %s%s\n' "CPU model" "$model" "$(guest 'model name')" \
+	"$([ -z "$want" ] || [ "$want" = "$(guest 'model name')" ] || echo '  <- differs')"
+[ -z "$want" ] || [ "$want" = "$(guest 'model name')" ] || diffs=$((diffs + 1))
 printf '  %-26s %-28s %s\n' "" "" "($(guest vendor_id), family $(guest 'cpu family') model $(guest model) stepping $(guest stepping))"
 echo
 if [ $diffs -gt 0 ]; then

@@ -37,6 +37,17 @@ e2e_guest() { sed -n "s/^\(\[[0-9.]*\] \)\{0,1\}$2: //p" "$1" | head -1; }
 # e2e_cpulist <n>: "0" or "0-<n-1>"
 e2e_cpulist() { if [ "$1" -eq 1 ]; then echo 0; else echo "0-$(($1 - 1))"; fi; }
 
+# e2e_model_identity <CPU_MODEL>: "vendor|family|model|stepping|model name"
+# the guest's /proc/cpuinfo shows for that QEMU model (QEMU's definitions;
+# BRIEF.md), or "" for a model without an entry yet: add models here
+e2e_model_identity() {
+	case $1 in
+	qemu64) echo "AuthenticAMD|15|107|1|QEMU Virtual CPU version 2.5+" ;;
+	Broadwell) echo "GenuineIntel|6|61|2|Intel Core Processor (Broadwell)" ;;
+	*) echo "" ;;
+	esac
+}
+
 # e2e_hw_virt: succeeds when /dev/kvm is backed by VMX or SVM hardware, so
 # that Linux guests run on it directly; otherwise prints why not
 e2e_hw_virt() {

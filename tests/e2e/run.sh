@@ -137,21 +137,13 @@ check_topology() {
 	expect $STRICT_TOPOLOGY "NUMA nodes" "${nodes:-1}" "$(guest 'numa nodes')"
 }
 
-# Issue 6: the guest sees the configured CPU model. The expected identity
-# per model (QEMU's definitions, BRIEF.md) is filled in with the model
-# tables; models without an entry are reported only.
-model_identity() {
-	case $1 in
-	qemu64) echo "AuthenticAMD|15|107|1|QEMU Virtual CPU version 2.5+" ;;
-	Broadwell) echo "GenuineIntel|6|61|2|Intel Core Processor (Broadwell)" ;;
-	*) echo "" ;;
-	esac
-}
-
+# Issue 6: the guest sees the configured CPU model (its identity per model:
+# e2e_model_identity in tests/e2e/lib.sh; models without an entry are
+# reported only).
 check_model() {
 	local model want got
 	model=$(cfg CPU_MODEL)
-	want=$(model_identity "$model")
+	want=$(e2e_model_identity "$model")
 	got="$(guest vendor_id)|$(guest 'cpu family')|$(guest model)|$(guest stepping)|$(guest 'model name')"
 	if [ -z "$want" ]; then
 		printf '    note %s\n' "$name: CPU model $model: guest shows $got (no expectation yet)"
