@@ -186,7 +186,7 @@ $(objtree)/core/guest_blob.o: $(GUEST_KERNEL_FILE) $(GUEST_INITRD_FILE)
 $(objtree)/core/guest_blob.o: EXTRA_CPPFLAGS := \
 	-DKEEL_GUEST_KERNEL_FILE='"$(GUEST_KERNEL_FILE)"' \
 	$(if $(GUEST_INITRD_FILE),-DKEEL_GUEST_INITRD_FILE='"$(GUEST_INITRD_FILE)"')
-guest-files := $(filter-out $(PROBE_BZIMAGE),$(GUEST_KERNEL_FILE) $(GUEST_INITRD_FILE))
+guest-files := $(filter-out $(PROBE_BZIMAGE) $(GUEST_ASSET_FILES),$(GUEST_KERNEL_FILE) $(GUEST_INITRD_FILE))
 $(guest-files):
 	@echo "error: GUEST_KERNEL/GUEST_INITRD: $@ does not exist: build or fetch" \
 		"the guest first, or fix the path (relative paths are relative to" \
@@ -329,6 +329,8 @@ help:
 	@echo '  check               all tests (installs Debian packages it needs)'
 	@echo '  deps                install the Debian packages the project needs'
 	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
+	@echo '  demo                from a fresh machine: build edge_2s2c2t, boot real Linux, show its CPUs'
+	@echo '  guest-assets        the Debian cloud kernel and busybox initramfs in $$(O)/guest/'
 	@echo '  host-cmdline        host kernel parameters the board needs (isolcpus=, nohz_full=, ...)'
 	@echo '  clean / distclean   remove objects and image / also .config and headers'
 	@echo ''
