@@ -44,6 +44,8 @@ e2e_model_identity() {
 	case $1 in
 	qemu64) echo "AuthenticAMD|15|107|1|QEMU Virtual CPU version 2.5+" ;;
 	Broadwell) echo "GenuineIntel|6|61|2|Intel Core Processor (Broadwell)" ;;
+	Skylake-Server) echo "GenuineIntel|6|85|4|Intel Xeon Processor (Skylake)" ;;
+	EPYC) echo "AuthenticAMD|23|1|2|AMD EPYC Processor" ;;
 	*) echo "" ;;
 	esac
 }

@@ -153,7 +153,7 @@ check_model() {
 }
 
 n=0
-for def in "$SRC"/configs/*_defconfig; do
+for def in "$SRC"/configs/*_defconfig "$SRC"/tests/e2e/shapes/*_defconfig; do
 	name=$(basename "$def" _defconfig)
 	case $name in *"${E2E_FILTER:-}"*) ;; *) continue ;; esac
 	n=$((n + 1))
