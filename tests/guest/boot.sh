@@ -36,6 +36,8 @@ defconfig_for() {
 		echo "    note $(basename "$src"): its board is not this machine; booted unpinned on pc2"
 	fi
 	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" "$@" >>"$out"
+	# the probe guest, unless the caller names a kernel of its own
+	case " $* " in *GUEST_KERNEL=*) ;; *) echo 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' >>"$out" ;; esac
 	echo "$out"
 }
 
