@@ -23,7 +23,7 @@ build() {
 	shift
 	printf '%s\n' "# $name" "CONFIG_DEFCONFIG_NAME=\"$name\"" CONFIG_BOARD_PC2=y \
 		CONFIG_ALLOW_OVERCOMMIT=y CONFIG_GUEST_MEM_MB=64 \
-		'CONFIG_GUEST_CMDLINE="console=ttyS0 quiet"' 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' "$@" >"$WORK/$name.defconfig"
+		'CONFIG_GUEST_CMDLINE="console=ttyS0 quiet"' 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' "$@" >"$WORK/$name.defconfig"
 	if kmake "$o" defconfig DEFCONFIG="$WORK/$name.defconfig" && kmake "$o" -j4; then
 		return 0
 	fi

@@ -38,6 +38,7 @@ defconfig_for() {
 	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" "$@" >>"$out"
 	# the probe guest, unless the caller names a kernel of its own
 	case " $* " in *GUEST_KERNEL=*) ;; *) echo 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' >>"$out" ;; esac
+	case " $* " in *GUEST_INITRD=*) ;; *) echo 'CONFIG_GUEST_INITRD=""' >>"$out" ;; esac
 	echo "$out"
 }
 

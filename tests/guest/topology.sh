@@ -44,7 +44,7 @@ while read -r s c t n nodes model; do
 	printf '%s\n' "CONFIG_NR_VCPUS=$n" "CONFIG_MAX_VCPUS=$max" "CONFIG_TOPO_SOCKETS=$s" \
 		"CONFIG_TOPO_CORES=$c" "CONFIG_TOPO_THREADS=$t" "CONFIG_BOARD_PC2=y" \
 		"CONFIG_ALLOW_OVERCOMMIT=y" "CONFIG_GUEST_MEM_MB=$((128 * nodes))" \
-		"CONFIG_NUMA_NODES=$nodes" 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' \
+		"CONFIG_NUMA_NODES=$nodes" 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' \
 		"CONFIG_DEFCONFIG_NAME=\"$name\"" ${model:+"CONFIG_$model=y"} >"$d"
 	if ! kmake "$WORK/$name" defconfig DEFCONFIG="$d" || ! kmake "$WORK/$name"; then
 		sed 's/^/      | /' "$WORK/make.out"

@@ -20,7 +20,7 @@ set -u
 build() {
 	local name=$1
 	shift
-	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' "$@" >"$WORK/$name.defconfig"
+	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' "$@" >"$WORK/$name.defconfig"
 	if kmake "$WORK/$name" defconfig DEFCONFIG="$WORK/$name.defconfig" && kmake "$WORK/$name"; then
 		return 0
 	fi

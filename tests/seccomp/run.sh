@@ -30,7 +30,7 @@ build() {
 	local dir=$1
 	shift
 	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$dir\"" CONFIG_BOARD_PC2=y CONFIG_ALLOW_OVERCOMMIT=y \
-		'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' "$@" >"$WORK/$dir.defconfig"
+		'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' "$@" >"$WORK/$dir.defconfig"
 	if kmake "$WORK/$dir" defconfig DEFCONFIG="$WORK/$dir.defconfig" && kmake "$WORK/$dir"; then
 		return 0
 	fi
