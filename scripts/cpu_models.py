@@ -19,6 +19,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_headers import write_if_changed  # noqa: E402  one implementation
+
 SRCTREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FEATURES_FILE = os.path.join("arch", "x86", "cpu_features.txt")
 MODELS_FILE = os.path.join("arch", "x86", "cpu_models.txt")
@@ -363,17 +366,6 @@ def read_autoconf(path):
     return conf
 
 
-def write_if_changed(path, text):
-    try:
-        with open(path, encoding="utf-8") as f:
-            if f.read() == text:
-                return
-    except FileNotFoundError:
-        pass
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
 
 
 def main(argv):
