@@ -29,6 +29,18 @@
 #define PLAT_IOAPIC_ID 0
 #define PLAT_LAPIC_ADDR 0xfee00000ULL
 
+/*
+ * virtio-mmio devices (devices/virtio/): slot N of the generated table
+ * (include/generated/keel_virtio.h) has its registers at
+ * PLAT_VIRTIO_MMIO_BASE + N * PLAT_VIRTIO_MMIO_SLOT and its interrupt on
+ * IOAPIC pin PLAT_VIRTIO_GSI_BASE + N (edge, active high: irqfd). The
+ * DSDT describes each one (_HID LNRO0005).
+ */
+#define PLAT_VIRTIO_MMIO_BASE 0xd0000000ULL /* in the 32-bit PCI hole */
+#define PLAT_VIRTIO_MMIO_SLOT 0x1000ULL
+#define PLAT_VIRTIO_MAX_SLOTS 8
+#define PLAT_VIRTIO_GSI_BASE 16 /* IOAPIC pins 16..23 */
+
 /* Guest-physical memory map */
 #define PLAT_BOOT_GDT 0x500ULL
 #define PLAT_ZERO_PAGE 0x7000ULL /* boot_params */

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KEEL_DEVICES_VIRTIO_VIRTIO_H
+#define KEEL_DEVICES_VIRTIO_VIRTIO_H
+
+/*
+ * A virtio 1.x device, as a device model (blk.c, net.c, rng.c) sees it.
+ * The transport (mmio.c) owns the guest-visible registers, feature
+ * negotiation, the status state machine and the queues' addresses; the
+ * common part (virtio.c) owns the device thread, its kick eventfds
+ * (ioeventfd on QueueNotify: a kick wakes the device thread without a
+ * vCPU exit to userspace) and the interrupt eventfd (irqfd on the
+ * device's GSI).
+ *
+ * Threads: register accesses arrive on vCPU threads; everything else,
+ * queue processing and backend I/O, runs on the device's own thread
+ * "keel-<name>" (an epoll loop). dev->lock serialises the two: the
+ * device thread takes it around virtq_pop()/virtq_push(), never across
+ * backend I/O; the transport takes it for every register access.
+ * A reset (status 0 written) bumps dev->generation under the lock: a
+ * device thread that finds the generation changed after an I/O drops
+ * the request instead of completing it.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/virtio/virtqueue.h"
+
+#define VIRTIO_MAX_QUEUES 4
+#define VIRTIO_MAX_FDS 4 /* backend fds a device may add to its thread's epoll */
+
+/* Device status bits (virtio 1.x, 2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER 2
+#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64
+#define VIRTIO_STATUS_FAILED 128
+
+/* Feature bits common to all devices. */
+#define VIRTIO_F_RING_INDIRECT_DESC 28
+#define VIRTIO_F_RING_EVENT_IDX 29
+#define VIRTIO_F_VERSION_1 32
+
+struct virtio_dev;
+
+struct virtio_dev_ops {
+	uint32_t device_id; /* 1 net, 2 block, 4 entropy */
+	unsigned int nr_queues;
+	uint16_t queue_max; /* QueueNumMax */
+	/* Read-only view of the device's config space (device-specific layout). */
+	void (*config_read)(struct virtio_dev *dev, uint32_t off, void *data, unsigned int len);
+	/* Optional: guest writes to config space (most fields are read-only). */
+	void (*config_write)(struct virtio_dev *dev, uint32_t off, const void *data,
+			     unsigned int len);
+	/*
+	 * Device thread: queue q was kicked (or is worth a look). Pop, do the
+	 * I/O, push, then virtio_dev_notify(). Called without dev->lock.
+	 */
+	void (*queue_notify)(struct virtio_dev *dev, unsigned int q);
+	/* Device thread: one of the backend fds added with virtio_dev_add_fd() is ready. */
+	void (*fd_ready)(struct virtio_dev *dev, int fd, uint32_t epoll_events);
+	/* Under dev->lock, any thread: the guest reset the device; drop queued work. */
+	void (*reset)(struct virtio_dev *dev);
+};
+
+struct virtio_dev {
+	const struct virtio_dev_ops *ops;
+	void *priv; /* the device model's state */
+	char name[16]; /* "blk0", "net0", "rng0": thread keel-<name>, log prefix */
+	uint64_t host_features; /* offered; VIRTIO_F_VERSION_1 is added by the transport */
+	uint64_t guest_features; /* accepted by the driver (FEATURES_OK) */
+	pthread_mutex_t lock;
+	uint32_t status;
+	uint32_t isr; /* InterruptStatus: bit 0 used buffer, bit 1 config change */
+	uint32_t generation; /* bumped at each reset */
+	bool broken; /* DEVICE_NEEDS_RESET set: no queue is touched until reset */
+	struct virtq vq[VIRTIO_MAX_QUEUES];
+	/* Set up by virtio.c. */
+	unsigned int slot; /* index in the generated table */
+	unsigned int gsi;
+	int irq_fd; /* irqfd eventfd */
+	int kick_fd[VIRTIO_MAX_QUEUES]; /* ioeventfd eventfds */
+	int epoll_fd;
+	int nr_fds;
+	int fds[VIRTIO_MAX_FDS];
+	pthread_t thread;
+};
+
+/*
+ * Register the device: its MMIO slot on the bus, the ioeventfd of each
+ * queue's QueueNotify, the irqfd of its GSI. The device thread starts
+ * later (virtio_start_threads). Returns 0, or -1 (logged).
+ */
+int virtio_dev_register(struct virtio_dev *dev, unsigned int slot);
+
+/* Device setup, before the threads start: watch a backend fd (EPOLLIN/EPOLLOUT...). */
+int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events);
+
+/* Device thread, after virtq_push(): raise the used-buffer interrupt if the queue wants it. */
+void virtio_dev_notify(struct virtio_dev *dev, unsigned int q);
+
+/*
+ * The guest broke the protocol: log one line (printf-style, prefixed with
+ * the device name), set DEVICE_NEEDS_RESET, raise the config-change
+ * interrupt, and refuse every queue until the guest resets the device.
+ * Safe with or without dev->lock held (pass locked accordingly).
+ */
+void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Start every registered device's thread (main thread, before the sandbox closes threads). */
+int virtio_start_threads(void);
+/* Stop and join them (vm_destroy). */
+void virtio_stop_threads(void);
+
+/* Device models' constructors (platform.c calls them from the generated table). */
+int virtio_blk_create(unsigned int slot, unsigned int index, const char *image, bool readonly,
+		      const char *serial);
+int virtio_net_create(unsigned int slot, unsigned int index, const char *tap, const char *mac,
+		      bool offloads);
+int virtio_rng_create(unsigned int slot, unsigned int index);
+
+#endif
