@@ -34,6 +34,10 @@ endif
 config-goals := %config help clean distclean deps check unit-tests host-cmdline
 # Real Linux guest assets and the demo read no configuration.
 config-goals += guest-assets guest-assets-clean demo
+# Fuzzing and soak tests read no configuration (tests/fuzz/, tests/soak/).
+config-goals += fuzz fuzz-build fuzz-clean soak
+# The benchmarks build their own configurations (tests/bench/README).
+config-goals += bench
 build-goals := $(filter-out $(config-goals),$(MAKECMDGOALS))
 mixed := $(and $(filter $(config-goals),$(MAKECMDGOALS)),$(build-goals))
 
@@ -137,6 +141,10 @@ obj-y += arch/x86/cpu_models.o
 obj-$(CONFIG_SERIAL_8250) += devices/serial8250.o
 obj-$(CONFIG_I8042) += devices/i8042.o
 obj-$(CONFIG_RTC_CMOS) += devices/rtc_cmos.o
+obj-$(CONFIG_VIRTIO_MMIO) += devices/virtio/virtqueue.o devices/virtio/virtio.o \
+	devices/virtio/mmio.o
+obj-$(CONFIG_VIRTIO_RNG) += devices/virtio/rng.o
+obj-$(CONFIG_VIRTIO_NET) += devices/virtio/net.o devices/virtio/tap.o
 
 # Hardening (core/Kconfig.hardening): the sandbox and the per-thread seccomp
 # filters. A host tool linked with glibc's libseccomp, compiled with the
@@ -173,6 +181,8 @@ endif
 # $(objtree)/guest/ (guest-assets), and "make demo" (tests/e2e/README).
 -include $(srctree)/scripts/guest-assets.mk
 -include $(srctree)/tests/e2e/e2e.mk
+-include $(srctree)/tests/fuzz/fuzz.mk
+-include $(srctree)/tests/soak/soak.mk
 
 # GUEST_EMBED: kernel and initrd linked in. Relative paths are relative
 # to the build folder, where guest assets are built.
@@ -281,7 +291,11 @@ deps:
 check: deps
 	$(Q)$(srctree)/tests/run $(objtree)
 
-.PHONY: deps check FORCE
+# make bench [BENCH_RUNS=5] [BENCH_NESTED=0]: tests/bench/README
+bench: deps
+	$(Q)BENCH_RUNS=$(BENCH_RUNS) BENCH_NESTED=$(BENCH_NESTED) $(srctree)/tests/bench/run.sh $(objtree)
+
+.PHONY: deps check bench FORCE
 
 # make install DESTDIR=<staging root> PREFIX=<prefix, default /usr>
 PREFIX ?= /usr
@@ -328,6 +342,7 @@ help:
 	@echo '  all (default)       $$(O)/keel, the static image'
 	@echo '  check               all tests (installs Debian packages it needs)'
 	@echo '  deps                install the Debian packages the project needs'
+	@echo '  bench               benchmarks vs QEMU: table, CSV and chart in $$(O)/bench/'
 	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
 	@echo '  demo                from a fresh machine: build edge_2s2c2t, boot real Linux, show its CPUs'
 	@echo '  guest-assets        the Debian cloud kernel and busybox initramfs in $$(O)/guest/'

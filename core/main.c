@@ -20,6 +20,9 @@
 #include "core/sandbox.h"
 #include "core/seccomp.h"
 #include "core/vm.h"
+#ifdef CONFIG_VIRTIO_MMIO
+#include "devices/virtio/virtio.h"
+#endif
 
 static void print_version(void)
 {
@@ -92,9 +95,17 @@ static int boot(void)
 		goto out;
 	trace_boot("vcpus-created");
 	vm_start_vcpus(&vm); /* on failure it requests the stop itself */
+#ifdef CONFIG_VIRTIO_MMIO
+	/* Device threads: after the sandbox, before the last thread is counted. */
+	if (virtio_start_threads())
+		vm_request_stop(KEEL_EXIT_ERROR);
+#endif
 	if (seccomp_enter(SECCOMP_THREAD_MAIN))
 		vm_request_stop(KEEL_EXIT_ERROR);
 	status = vm_run_main_loop(&vm);
+#ifdef CONFIG_VIRTIO_MMIO
+	virtio_stop_threads(); /* before vm_destroy frees guest RAM */
+#endif
 out:
 	console_restore();
 	vm_destroy(&vm);

@@ -22,6 +22,9 @@
 enum seccomp_thread {
 	SECCOMP_THREAD_MAIN, /* main/I/O thread */
 	SECCOMP_THREAD_VCPU, /* every vCPU thread */
+	SECCOMP_THREAD_BLK, /* virtio-blk device threads (keel-blkN) */
+	SECCOMP_THREAD_NET, /* the virtio-net device thread (keel-net0) */
+	SECCOMP_THREAD_RNG, /* the virtio-rng device thread (keel-rng0) */
 	SECCOMP_THREAD_KINDS
 };
 

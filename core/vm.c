@@ -175,6 +175,36 @@ void irq_set_level(unsigned int gsi, int level)
 		pr_err("KVM_IRQ_LINE %u=%d: %s", gsi, level, strerror(errno));
 }
 
+int irq_add_irqfd(int fd, unsigned int gsi)
+{
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = gsi };
+
+	if (!the_vm || ioctl(the_vm->vm_fd, KVM_IRQFD, &irqfd)) {
+		pr_err("KVM_IRQFD on GSI %u: %s", gsi, the_vm ? strerror(errno) : "no VM");
+		return -1;
+	}
+	return 0;
+}
+
+int irq_add_ioeventfd(int fd, uint64_t addr, unsigned int len, uint64_t datamatch)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	if (!the_vm || ioctl(the_vm->vm_fd, KVM_IOEVENTFD, &io)) {
+		pr_err("KVM_IOEVENTFD at %#llx (%u bytes, value %llu): %s",
+		       (unsigned long long)addr, len, (unsigned long long)datamatch,
+		       the_vm ? strerror(errno) : "no VM");
+		return -1;
+	}
+	return 0;
+}
+
 static int handle_signal(int sfd)
 {
 	struct signalfd_siginfo si;

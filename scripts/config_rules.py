@@ -408,6 +408,61 @@ def check_numa(cfg, errors):
             break
 
 
+VIRTIO_MAX_SLOTS = 8      # arch/x86/platform.h PLAT_VIRTIO_MAX_SLOTS
+VIRTIO_BLK_SERIAL_MAX = 20  # virtio-blk GET_ID: 20 bytes
+IFNAMSIZ = 16             # tap names: up to 15 bytes + NUL
+MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+TAP_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def virtio_devices(cfg):
+    """The configured virtio devices in slot order: (kind, index, prefix)."""
+    devs = []
+    if cfg.bool("VIRTIO_BLK"):
+        devs.append(("blk", 0, "VIRTIO_BLK"))
+        if cfg.bool("VIRTIO_BLK2"):
+            devs.append(("blk", 1, "VIRTIO_BLK2"))
+    if cfg.bool("VIRTIO_NET"):
+        devs.append(("net", 0, "VIRTIO_NET"))
+    if cfg.bool("VIRTIO_RNG"):
+        devs.append(("rng", 0, "VIRTIO_RNG"))
+    return devs
+
+
+def check_virtio(cfg, errors):
+    devs = virtio_devices(cfg)
+    if len(devs) > VIRTIO_MAX_SLOTS:
+        errors.append(f"VIRTIO_*: {len(devs)} virtio devices, more than the "
+                      f"{VIRTIO_MAX_SLOTS} virtio-mmio slots of the platform: turn some off")
+    for kind, _, prefix in devs:
+        if kind == "blk":
+            image = cfg.str(f"{prefix}_IMAGE")
+            serial = cfg.str(f"{prefix}_SERIAL")
+            if not image:
+                errors.append(f"{prefix}_IMAGE is empty: name the raw image file of the disk")
+            if len(serial.encode()) > VIRTIO_BLK_SERIAL_MAX:
+                errors.append(f"{prefix}_SERIAL (\"{serial}\") is {len(serial.encode())} "
+                              f"bytes, more than the {VIRTIO_BLK_SERIAL_MAX} virtio-blk allows: "
+                              "shorten it")
+        elif kind == "net":
+            tap = cfg.str("VIRTIO_NET_TAP")
+            mac = cfg.str("VIRTIO_NET_MAC")
+            if not tap or len(tap.encode()) >= IFNAMSIZ or not TAP_RE.match(tap):
+                errors.append(f"VIRTIO_NET_TAP (\"{tap}\") is not a valid interface name: "
+                              f"1 to {IFNAMSIZ - 1} characters of letters, digits, '_', '-' "
+                              "and '.'")
+            if not MAC_RE.match(mac):
+                errors.append(f"VIRTIO_NET_MAC (\"{mac}\") is not six hex bytes separated "
+                              "by ':' (e.g. \"52:54:00:12:34:56\")")
+            elif int(mac[:2], 16) & 1:
+                errors.append(f"VIRTIO_NET_MAC (\"{mac}\") is a multicast address (bit 0 of "
+                              "the first byte is set): use a unicast one such as "
+                              "52:54:00:xx:xx:xx")
+            elif int(mac.replace(":", ""), 16) == 0:
+                errors.append(f"VIRTIO_NET_MAC (\"{mac}\") is all zeroes: use a unicast "
+                              "address such as 52:54:00:xx:xx:xx")
+
+
 def check(kconf, warnings=None):
     """Run every rule; return the list of error lines (empty when valid).
 
@@ -424,6 +479,7 @@ def check(kconf, warnings=None):
     check_guest(cfg, errors)
     check_cpu_model(cfg, errors)
     check_numa(cfg, errors)
+    check_virtio(cfg, errors)
     if warnings is None:
         for line in warns:
             print(f"warning: {line}", file=sys.stderr)

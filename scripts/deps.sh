@@ -23,6 +23,10 @@ busybox-static:/bin/busybox
 cpio:/usr/bin/cpio
 util-linux:/usr/bin/flock
 gzip:/usr/bin/gzip
+clang-14:/usr/bin/clang-14
+clang:/usr/bin/clang
+libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+gnuplot-nox:/usr/bin/gnuplot
 "
 
 missing=""

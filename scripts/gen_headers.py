@@ -10,6 +10,7 @@ Outputs, all in $(O)/include/:
   generated/autoconf.h         CONFIG_* macros (kconfiglib)
   generated/keel_pins.h        pin table, VMM and board CPU masks
   generated/keel_config_data.h the effective .config, for --print-config
+  generated/keel_virtio.h      the virtio-mmio slots (devices/virtio/)
   config/<sym>.h, auto.conf    per-symbol change stamps (kconfiglib)
 """
 import os
@@ -115,6 +116,38 @@ def numa_header(kconf):
             "\n#endif\n")
 
 
+def c_quote(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def virtio_header(kconf):
+    """The virtio-mmio slots: one row per configured device, in slot order."""
+    cfg = config_rules.Config(kconf)
+    devs = config_rules.virtio_devices(cfg)
+    lines = [BANNER, "#ifndef KEEL_GENERATED_VIRTIO_H", "#define KEEL_GENERATED_VIRTIO_H", "",
+             "/*",
+             " * Slot N: registers at PLAT_VIRTIO_MMIO_BASE + N * PLAT_VIRTIO_MMIO_SLOT,",
+             " * interrupt on GSI PLAT_VIRTIO_GSI_BASE + N (arch/x86/platform.h).",
+             " * Row: X(slot, kind, index, image, readonly, serial, tap, mac, offloads)",
+             " * with kind blk, net or rng; unused fields are \"\" or 0.",
+             " */",
+             f"#define KEEL_VIRTIO_NR_SLOTS {len(devs)}", "",
+             "#define KEEL_VIRTIO_SLOTS(X) \\"]
+    for slot, (kind, index, prefix) in enumerate(devs):
+        image = serial = tap = mac = ""
+        ro = off = 0
+        if kind == "blk":
+            image, serial = cfg.str(f"{prefix}_IMAGE"), cfg.str(f"{prefix}_SERIAL")
+            ro = int(cfg.bool(f"{prefix}_READONLY"))
+        elif kind == "net":
+            tap, mac = cfg.str("VIRTIO_NET_TAP"), cfg.str("VIRTIO_NET_MAC")
+            off = int(cfg.bool("VIRTIO_NET_OFFLOADS"))
+        lines.append(f"\tX({slot}, {kind}, {index}, {c_quote(image)}, {ro}, {c_quote(serial)}, "
+                     f"{c_quote(tap)}, {c_quote(mac)}, {off}) \\")
+    lines += ["", "#endif /* KEEL_GENERATED_VIRTIO_H */", ""]
+    return "\n".join(lines)
+
+
 def config_data_header(kconf, header):
     return (BANNER + "#ifndef KEEL_GENERATED_CONFIG_DATA_H\n"
             "#define KEEL_GENERATED_CONFIG_DATA_H\n\n"
@@ -131,3 +164,4 @@ def write_all(kconf, objtree, header):
     write_if_changed(os.path.join(gen, "keel_pins.h"), pins_header(kconf))
     write_if_changed(os.path.join(gen, "keel_config_data.h"), config_data_header(kconf, header))
     write_if_changed(os.path.join(gen, "keel_numa.h"), numa_header(kconf))
+    write_if_changed(os.path.join(gen, "keel_virtio.h"), virtio_header(kconf))

@@ -29,9 +29,12 @@ PKGVER=$GUEST_KERNEL_PKGVER
 EPOCH=${SOURCE_DATE_EPOCH:-0}
 export LC_ALL=C
 
-# Modules of the guest initramfs: the virtio devices (loaded by a later
-# device test, not at boot); their dependencies are added from .modinfo.
+# Modules of the guest initramfs: the virtio devices; their dependencies
+# are added from .modinfo.
 GUEST_MODULES="virtio_pci virtio_mmio virtio_blk virtio_net virtio-rng virtio_console"
+# Those /init loads (with insmod, in this order after their dependencies,
+# listed in /etc/virtio-modules) when the DSDT has virtio-mmio devices.
+GUEST_LOAD_MODULES="virtio_mmio virtio_blk virtio_net virtio-rng"
 # Modules of the nested host, in load order (NOTES.md).
 HOST_MODULES="irqbypass kvm ccp kvm-amd"
 
@@ -293,6 +296,11 @@ initramfs)
 		chmod 0644 "$st/$f"
 	done <"$TMP/pkg/order"
 	cp "$TMP/pkg/lib/modules/$KVER/modules.dep" "$st/lib/modules/$KVER/"
+	: >"$TMP/order"
+	for m in $GUEST_LOAD_MODULES; do
+		visit "$TMP/pkg" "$m"
+	done
+	sed "s|^$TMP/pkg||" "$TMP/order" >"$st/etc/virtio-modules"
 	outdir "$out"
 	pack "$st" "$out"
 	;;

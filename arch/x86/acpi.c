@@ -159,9 +159,35 @@ static void dsdt_rtc(struct aml *a, const struct acpi_params *p)
 }
 
 /* Devices under \_SB, in this order; new devices add a function here. */
+/*
+ * virtio-mmio slot N (Linux: drivers/virtio/virtio_mmio.c matches
+ * LNRO0005): 4 KiB of registers and an edge, active-high interrupt.
+ */
+static void dsdt_virtio(struct aml *a, const struct acpi_params *p)
+{
+	for (unsigned int i = 0; i < p->nr_virtio; i++) {
+		char name[5] = { 'V', 'R', (char)('0' + i / 10 % 10), (char)('0' + i % 10), 0 };
+
+		aml_device_begin(a, name);
+		aml_name(a, "_HID");
+		aml_string(a, "LNRO0005");
+		aml_name(a, "_UID");
+		aml_integer(a, i);
+		aml_name(a, "_CRS");
+		aml_resource_begin(a);
+		aml_res_mem32_fixed(a,
+				    (uint32_t)(PLAT_VIRTIO_MMIO_BASE + i * PLAT_VIRTIO_MMIO_SLOT),
+				    (uint32_t)PLAT_VIRTIO_MMIO_SLOT, true);
+		aml_res_interrupt(a, PLAT_VIRTIO_GSI_BASE + i, AML_IRQ_EDGE);
+		aml_resource_end(a);
+		aml_end(a);
+	}
+}
+
 static void (*const dsdt_sb_devices[])(struct aml *a, const struct acpi_params *p) = {
 	dsdt_com1,
 	dsdt_rtc,
+	dsdt_virtio,
 };
 
 static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
@@ -428,6 +454,11 @@ static bool acpi_params_valid(const struct acpi_params *p)
 
 	if (!p || !p->nr_cpus || !p->cpus) {
 		pr_err("ACPI: no vCPUs");
+		return false;
+	}
+	if (p->nr_virtio > PLAT_VIRTIO_MAX_SLOTS) {
+		pr_err("ACPI: %u virtio devices, the platform has %d virtio-mmio slots",
+		       p->nr_virtio, PLAT_VIRTIO_MAX_SLOTS);
 		return false;
 	}
 	for (unsigned int i = 0; i < p->nr_cpus; i++) {

@@ -30,7 +30,12 @@ struct acpi_params {
 	const uint32_t *cpu_node; /* node of cpus[i] */
 	unsigned int nr_mem;
 	const struct acpi_mem_range *mem;
-	/* later: hotplug, devices */
+	/*
+	 * virtio-mmio devices: slots 0 .. nr_virtio-1, each a DSDT device
+	 * (_HID LNRO0005) at its platform.h window and GSI.
+	 */
+	unsigned int nr_virtio;
+	/* later: hotplug */
 };
 
 /* What the tables say, for code (and tests) that must agree with them. */

@@ -119,6 +119,13 @@ int x86_load_linux(struct guest_mem *mem, const struct boot_image *img, uint64_t
 	pm_size = img->kernel_size - setup_size;
 	load = hdr->pref_address ? hdr->pref_address : PLAT_HIGH_RAM;
 	need = hdr->init_size > pm_size ? hdr->init_size : pm_size;
+	if (load < PLAT_HIGH_RAM) {
+		/* The zero page, command line, page tables and ACPI tables live there. */
+		pr_err("GUEST_KERNEL asks to be loaded at 0x%llx (pref_address), below 1 MiB "
+		       "where the boot structures are: give a Linux x86_64 bzImage",
+		       (unsigned long long)load);
+		return -1;
+	}
 	dst = gpa_to_hva(mem, load, need);
 	if (!dst || load + need > mem->low_size) {
 		pr_err("GUEST_KERNEL needs 0x%llx-0x%llx (init_size %u MiB at its preferred "
@@ -144,6 +151,12 @@ int x86_load_linux(struct guest_mem *mem, const struct boot_image *img, uint64_t
 	bp->hdr.loadflags |= CAN_USE_HEAP;
 	bp->hdr.heap_end_ptr = 0xfe00;
 	bp->hdr.vid_mode = 0xffff; /* "normal" */
+	/* Fields the loader writes: never what the image file carries. */
+	bp->hdr.ramdisk_image = 0;
+	bp->hdr.ramdisk_size = 0;
+	bp->hdr.setup_data = 0;
+	bp->hdr.hardware_subarch = 0; /* a PC */
+	bp->hdr.hardware_subarch_data = 0;
 	bp->hdr.code32_start = (uint32_t)load;
 	cmdline = gpa_to_hva(mem, PLAT_CMDLINE, cmdline_len + 1);
 	memcpy(cmdline, img->cmdline, cmdline_len + 1);

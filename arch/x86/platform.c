@@ -27,6 +27,16 @@
 #include "devices/i8042.h"
 #include "devices/rtc_cmos.h"
 #include "devices/serial8250.h"
+#ifdef CONFIG_VIRTIO_MMIO
+#include <generated/keel_virtio.h>
+
+#include "devices/virtio/virtio.h"
+#else
+#define KEEL_VIRTIO_NR_SLOTS 0
+#endif
+
+_Static_assert(KEEL_VIRTIO_NR_SLOTS <= PLAT_VIRTIO_MAX_SLOTS,
+	       "more virtio devices than virtio-mmio slots (scripts/config_rules.py)");
 
 static struct boot_entry boot_entry;
 
@@ -82,6 +92,59 @@ uint32_t arch_vcpu_id(unsigned int index)
 	return x86_topo_apic_id(x86_topo_config(), index);
 }
 
+#ifdef CONFIG_VIRTIO_MMIO
+/* One constructor per kind, called with the row of the generated table. */
+#ifdef CONFIG_VIRTIO_BLK
+static int create_blk(const struct virtio_slot *s, unsigned int index, const char *image, bool ro,
+		      const char *serial, const char *tap, const char *mac, bool off)
+{
+	(void)tap;
+	(void)mac;
+	(void)off;
+	return virtio_blk_create(s, index, image, ro, serial);
+}
+#endif
+#ifdef CONFIG_VIRTIO_NET
+static int create_net(const struct virtio_slot *s, unsigned int index, const char *image, bool ro,
+		      const char *serial, const char *tap, const char *mac, bool off)
+{
+	(void)image;
+	(void)ro;
+	(void)serial;
+	return virtio_net_create(s, index, tap, mac, off);
+}
+#endif
+#ifdef CONFIG_VIRTIO_RNG
+static int create_rng(const struct virtio_slot *s, unsigned int index, const char *image, bool ro,
+		      const char *serial, const char *tap, const char *mac, bool off)
+{
+	(void)image;
+	(void)ro;
+	(void)serial;
+	(void)tap;
+	(void)mac;
+	(void)off;
+	return virtio_rng_create(s, index);
+}
+#endif
+
+/* Slot N: its register window and GSI (platform.h), in the order of the table. */
+static int create_virtio(void)
+{
+	int err = 0;
+
+#define VIRTIO_CREATE(slot, kind, index, image, ro, serial, tap, mac, off)                \
+	err |= create_##kind(&(struct virtio_slot){ (slot),                               \
+						    PLAT_VIRTIO_MMIO_BASE +               \
+							    (slot)*PLAT_VIRTIO_MMIO_SLOT, \
+						    PLAT_VIRTIO_GSI_BASE + (slot) },      \
+			     (index), (image), (ro), (serial), (tap), (mac), (off)) != 0;
+	KEEL_VIRTIO_SLOTS(VIRTIO_CREATE)
+#undef VIRTIO_CREATE
+	return err ? -1 : 0;
+}
+#endif
+
 /* io_delay writes to port 0x80 are frequent and harmless. */
 static const struct bus_ops sink_ops = { 0 };
 
@@ -103,6 +166,9 @@ static int create_devices(struct vm *vm)
 	err |= acpi_pm_create(PLAT_SLEEP_CTL_PORT, PLAT_SLEEP_STS_PORT, PLAT_S5_SLP_TYP,
 			      PLAT_RESET_PORT, PLAT_RESET_VALUE) != 0;
 	err |= bus_register(BUS_PIO, PLAT_POST_PORT, 1, &sink_ops, NULL, "post") != 0;
+#ifdef CONFIG_VIRTIO_MMIO
+	err |= create_virtio() != 0;
+#endif
 	return err ? -1 : 0;
 }
 
@@ -146,6 +212,7 @@ static int build_acpi(struct vm *vm)
 		.nr_nodes = CONFIG_NUMA_NODES,
 		.cpu_node = cpu_node,
 		.mem = mem,
+		.nr_virtio = KEEL_VIRTIO_NR_SLOTS,
 	};
 	void *buf = gpa_to_hva(&vm->mem, PLAT_ACPI_BASE, PLAT_ACPI_SIZE);
 

@@ -45,6 +45,26 @@
 
 struct virtio_dev;
 
+/*
+ * Where the platform puts a device (arch/x86/platform.c, from the
+ * generated table): the transport knows nothing of the machine's map.
+ */
+struct virtio_slot {
+	unsigned int slot; /* index in the generated table (ACPI _UID) */
+	uint64_t base; /* guest-physical address of the 4 KiB register window */
+	unsigned int gsi; /* interrupt line (edge, active high): irqfd */
+};
+
+/* Transport state of virtio-mmio (mmio.c), under dev->lock. */
+struct virtio_mmio_regs {
+	uint32_t dev_features_sel;
+	uint32_t drv_features_sel;
+	uint32_t queue_sel;
+	uint64_t driver_features; /* written so far, checked at FEATURES_OK */
+	uint32_t config_generation;
+	bool bad_access_logged; /* one log line per device for bad register accesses */
+};
+
 struct virtio_dev_ops {
 	uint32_t device_id; /* 1 net, 2 block, 4 entropy */
 	unsigned int nr_queues;
@@ -71,7 +91,7 @@ struct virtio_dev {
 	char name[16]; /* "blk0", "net0", "rng0": thread keel-<name>, log prefix */
 	uint64_t host_features; /* offered; VIRTIO_F_VERSION_1 is added by the transport */
 	uint64_t guest_features; /* accepted by the driver (FEATURES_OK) */
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* recursive (virtio_dev_register initialises it) */
 	uint32_t status;
 	uint32_t isr; /* InterruptStatus: bit 0 used buffer, bit 1 config change */
 	uint32_t generation; /* bumped at each reset */
@@ -85,20 +105,32 @@ struct virtio_dev {
 	int epoll_fd;
 	int nr_fds;
 	int fds[VIRTIO_MAX_FDS];
+	uint32_t fd_events[VIRTIO_MAX_FDS];
 	pthread_t thread;
+	bool started;
+	struct virtio_mmio_regs mmio;
 };
 
 /*
  * Register the device: its MMIO slot on the bus, the ioeventfd of each
- * queue's QueueNotify, the irqfd of its GSI. The device thread starts
- * later (virtio_start_threads). Returns 0, or -1 (logged).
+ * queue's QueueNotify, the irqfd of its GSI. The caller has set ops,
+ * priv, name and host_features; everything else is set up here (the
+ * lock too). The device thread starts later (virtio_start_threads).
+ * Returns 0, or -1 (logged).
  */
-int virtio_dev_register(struct virtio_dev *dev, unsigned int slot);
+int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot);
 
-/* Device setup, before the threads start: watch a backend fd (EPOLLIN/EPOLLOUT...). */
+/*
+ * Device setup, before the threads start (before or after
+ * virtio_dev_register): watch a backend fd (EPOLLIN/EPOLLOUT..., EPOLLET
+ * allowed). Returns 0, or -1 (logged) when VIRTIO_MAX_FDS are taken.
+ */
 int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events);
 
-/* Device thread, after virtq_push(): raise the used-buffer interrupt if the queue wants it. */
+/*
+ * Device thread, after virtq_push(): raise the used-buffer interrupt if the
+ * queue wants it. With or without dev->lock held (the lock is recursive).
+ */
 void virtio_dev_notify(struct virtio_dev *dev, unsigned int q);
 
 /*
@@ -116,10 +148,10 @@ int virtio_start_threads(void);
 void virtio_stop_threads(void);
 
 /* Device models' constructors (platform.c calls them from the generated table). */
-int virtio_blk_create(unsigned int slot, unsigned int index, const char *image, bool readonly,
-		      const char *serial);
-int virtio_net_create(unsigned int slot, unsigned int index, const char *tap, const char *mac,
-		      bool offloads);
-int virtio_rng_create(unsigned int slot, unsigned int index);
+int virtio_blk_create(const struct virtio_slot *slot, unsigned int index, const char *image,
+		      bool readonly, const char *serial);
+int virtio_net_create(const struct virtio_slot *slot, unsigned int index, const char *tap,
+		      const char *mac, bool offloads);
+int virtio_rng_create(const struct virtio_slot *slot, unsigned int index);
 
 #endif

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -44,16 +45,24 @@
 #endif
 
 /* Thread kinds, in the order of enum seccomp_thread (core/seccomp.h). */
-enum kind { MAIN, VCPU, NR_KINDS };
-static const char *const kind_names[NR_KINDS] = { "main", "vcpu" };
+enum kind { MAIN, VCPU, BLK, NET, RNG, NR_KINDS };
+static const char *const kind_names[NR_KINDS] = { "main", "vcpu", "blk", "net", "rng" };
+static const char *const kind_macros[NR_KINDS] = { "MAIN", "VCPU", "BLK", "NET", "RNG" };
 static const char *const kind_titles[NR_KINDS] = {
 	"main/I/O thread (keel): the main loop, console input, stopping the vCPUs",
 	"vCPU threads (keel-vcpuN): KVM_RUN and the device emulation of its exits",
+	"virtio-blk threads (keel-blkN): the disk's queue and its image file",
+	"virtio-net thread (keel-net0): the queues and the tap",
+	"virtio-rng thread (keel-rng0): the queue, filled from getrandom()",
 };
 
 #define K_MAIN (1u << MAIN)
 #define K_VCPU (1u << VCPU)
-#define K_ALL (K_MAIN | K_VCPU)
+#define K_BLK (1u << BLK)
+#define K_NET (1u << NET)
+#define K_RNG (1u << RNG)
+#define K_DEV (K_BLK | K_NET | K_RNG) /* every virtio device thread */
+#define K_ALL (K_MAIN | K_VCPU | K_DEV)
 
 /* An argument condition: the argument's low 32 bits equal value. */
 struct cond {
@@ -108,7 +117,7 @@ static const struct rule rules[] = {
 	IOCTL(K_VCPU, KVM_GET_REGS, "register dump when the guest crashes (arch_dump_vcpu)"),
 	IOCTL(K_VCPU, KVM_GET_SREGS, "register dump when the guest crashes (arch_dump_vcpu)"),
 #ifdef CONFIG_SERIAL_8250
-	IOCTL(K_ALL, KVM_IRQ_LINE,
+	IOCTL(K_MAIN | K_VCPU, KVM_IRQ_LINE,
 	      "the UART's interrupt line: guest register writes (vcpu), console input (main)"),
 	IOCTL_FD(K_ALL, 0, TCSETS,
 		 "restore the terminal on stdin (console_restore: at exit, on fatal signals "
@@ -139,7 +148,30 @@ static const struct rule rules[] = {
 	FUTEX(K_ALL, FUTEX_WAKE, "musl's lock fallback without private futexes"),
 	ANY(K_ALL, "rt_sigprocmask", "musl blocks signals around pthread_kill, raise, exit"),
 	ANY(K_ALL, "rt_sigreturn", "return from the kick (SIGUSR1) and SIGSYS handlers"),
-	ANY(K_VCPU, "exit", "the thread ends (pthread_exit)"),
+	ANY(K_VCPU | K_DEV, "exit", "the thread ends (pthread_exit)"),
+
+	/*
+	 * Every virtio device thread (devices/virtio/virtio.c): an epoll loop
+	 * over its queues' kick eventfds (ioeventfd), its backend fds and the
+	 * stop eventfd; it raises the interrupt by writing the irqfd eventfd
+	 * ("write" above). The device kinds add their own calls below.
+	 */
+	ANY(K_DEV, "epoll_pwait", "the device thread's loop (musl's epoll_wait)"),
+	ANY(K_DEV, "epoll_wait", "the device thread's loop (musl's fallback)"),
+	ANY(K_DEV, "read", "drain the kick (ioeventfd) and stop eventfds"),
+#ifdef CONFIG_VIRTIO_RNG
+	ANY(K_RNG, "getrandom", "entropy for the guest's buffers (virtio-rng)"),
+#endif
+#ifdef CONFIG_VIRTIO_NET
+	/* devices/virtio/net.c: frames between the queues and the tap (opened at start). */
+	ANY(K_NET, "readv", "a frame from the tap straight into the guest's receive buffers"),
+	ANY(K_NET, "writev", "a frame from the guest's transmit chain to the tap"),
+	ANY(K_NET, "epoll_ctl", "stop/start watching the tap while the guest has no rx buffer"),
+#ifdef CONFIG_VIRTIO_NET_OFFLOADS
+	IOCTL(K_NET, TUNSETOFFLOAD, "the offloads the guest accepted (once per driver)"),
+#endif
+	ANY(K_NET, "clock_gettime", "rate limit of the dropped-frame log (vDSO fallback)"),
+#endif
 
 	/* The main/I/O thread. */
 	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin"),
@@ -331,6 +363,9 @@ static void build(enum kind kind, struct program *p)
 	if (kind == VCPU) {
 		seccomp_syscall_priority(ctx, sys_nr("ioctl"), 255);
 		seccomp_syscall_priority(ctx, sys_nr("write"), 200);
+	} else if (kind != MAIN) {
+		seccomp_syscall_priority(ctx, sys_nr("epoll_pwait"), 255);
+		seccomp_syscall_priority(ctx, sys_nr("read"), 200);
 	} else {
 		seccomp_syscall_priority(ctx, sys_nr("poll"), 255);
 		seccomp_syscall_priority(ctx, sys_nr("read"), 200);
@@ -449,7 +484,8 @@ static void parse_violation(struct violation *v, const struct program *progs)
 	call = strchr(buf, ':');
 	if (!call)
 		die("SECCOMP_TEST_VIOLATION=\"%s\": expected \"<thread>:<system call>\" or "
-		    "\"<thread>:ioctl:<request>\", thread main or vcpu (e.g. \"vcpu:socket\")",
+		    "\"<thread>:ioctl:<request>\", thread main, vcpu, blk, net or rng (e.g. "
+		    "\"vcpu:socket\")",
 		    v->what);
 	*call++ = '\0';
 	for (int k = 0; k < NR_KINDS; k++) {
@@ -457,7 +493,8 @@ static void parse_violation(struct violation *v, const struct program *progs)
 			v->kind = k;
 	}
 	if (v->kind < 0)
-		die("SECCOMP_TEST_VIOLATION=\"%s\": unknown thread kind '%s' (main or vcpu)",
+		die("SECCOMP_TEST_VIOLATION=\"%s\": unknown thread kind '%s' (main, vcpu, "
+		    "blk, net or rng)",
 		    v->what, buf);
 	if (!strncmp(call, "ioctl:", 6)) {
 		const char *req = call + 6;
@@ -506,9 +543,9 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 		fprintf(out,
 			"/* %s: %u system calls, %u ioctl requests, %u rules; %zu instructions */\n",
 			kind_names[k], p->nr_syscalls, p->nr_ioctls, p->nr_rules, n);
-		fprintf(out, "#define KEEL_SECCOMP_NR_SYSCALLS_%s %u\n",
-			k == MAIN ? "MAIN" : "VCPU", p->nr_syscalls);
-		fprintf(out, "#define KEEL_SECCOMP_NR_IOCTLS_%s %u\n", k == MAIN ? "MAIN" : "VCPU",
+		fprintf(out, "#define KEEL_SECCOMP_NR_SYSCALLS_%s %u\n", kind_macros[k],
+			p->nr_syscalls);
+		fprintf(out, "#define KEEL_SECCOMP_NR_IOCTLS_%s %u\n", kind_macros[k],
 			p->nr_ioctls);
 		fprintf(out, "static const struct sock_filter keel_seccomp_bpf_%s[%zu] = {\n",
 			kind_names[k], n);

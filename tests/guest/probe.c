@@ -5,6 +5,7 @@
  * power off as Linux does. README describes the report format.
  */
 #include "acpi.h"
+#include "bench.h"
 #include "boot.h"
 #include "cpuid.h"
 #include "fault.h"
@@ -12,9 +13,13 @@
 #include "print.h"
 #include "probe.h"
 #include "smp.h"
+#include "virtio.h"
 
 #define FAULT_PARAM "probe.fault"
 #define FAULT_MODE_MAX 32
+#define VIRTIO_PARAM "probe.virtio"
+#define VIRTIO_BAD_PARAM "probe.virtio_bad"
+#define VIRTIO_LIST_MAX 96
 
 static void sanitize(char *s)
 {
@@ -35,6 +40,27 @@ static enum fault_mode get_fault_mode(const u8 *bp, char *mode, u32 size)
 	return fault_parse(mode);
 }
 
+/* probe.virtio=<dev,...> and probe.virtio_bad=<mode[@dev],...>: the virtio tests. */
+static void virtio_modes(const u8 *bp, u64 dsdt)
+{
+	char devs[VIRTIO_LIST_MAX + 1], bad[VIRTIO_LIST_MAX + 1];
+	bool have_devs, have_bad;
+	const char *cmd;
+	u32 len;
+
+	cmd = boot_cmdline(bp, &len);
+	if (!cmd)
+		return;
+	devs[0] = bad[0] = '\0';
+	have_devs = cmdline_param(cmd, len, VIRTIO_PARAM, devs, sizeof(devs));
+	have_bad = cmdline_param(cmd, len, VIRTIO_BAD_PARAM, bad, sizeof(bad));
+	if (!have_devs && !have_bad)
+		return;
+	sanitize(devs);
+	sanitize(bad);
+	virtio_main(devs, bad, dsdt);
+}
+
 void probe_main(u64 bp_addr)
 {
 	struct acpi_info ai = { 0 };
@@ -46,6 +72,7 @@ void probe_main(u64 bp_addr)
 	pr("boot: entry=%u\n", boot_entry);
 	bp = boot_params_check(bp_addr);
 	fault = get_fault_mode(bp, mode, sizeof(mode));
+	bench_start(bp);
 
 	switch (fault) {
 	case FAULT_NONE:
@@ -72,7 +99,9 @@ void probe_main(u64 bp_addr)
 	if (bp)
 		boot_report(bp);
 	acpi_probe(&ai, bp, true);
+	virtio_modes(bp, ai.dsdt);
 	cpuid_model_report(cpuid_self_apic());
 	smp_report(&ai);
+	bench_end();
 	acpi_power_off(&ai);
 }

@@ -165,14 +165,30 @@ if build base "$SMP2" "$HANG"; then
 	check "running: nothing trapped" bash -c "! grep -q seccomp '$WORK/base.err'"
 fi
 
+# 2b. A virtio device thread (keel-rng0) has its own filter too
+if build rng "$HANG" CONFIG_VIRTIO_RNG=y; then
+	"$WORK/rng/keel" --print-seccomp >"$WORK/rng.print" 2>&1
+	sed -n '/^thread rng:/,/^$/p' "$WORK/rng.print" >"$WORK/print.rng"
+	check "virtio-rng: --print-seccomp: the rng thread may getrandom" grep -qw getrandom "$WORK/print.rng"
+	check "virtio-rng: --print-seccomp: the vCPU threads may not" \
+		bash -c "! sed -n '/^thread vcpu:/,/^\$/p' '$WORK/rng.print' | grep -qw getrandom"
+	start rng
+	check "virtio-rng: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/rng.out"
+	check "virtio-rng: thread keel-rng0 runs" grep -qx keel-rng0 /proc/"$pid"/task/*/comm
+	threads_hardened "virtio-rng" 3
+	stop
+	check "virtio-rng: SIGTERM stops it in order: status 143" test $rc -eq 143
+	check "virtio-rng: nothing trapped" bash -c "! grep -q seccomp '$WORK/rng.err'"
+fi
+
 # ---------------------------------------------------------------------------
 # 3. Deliberate violations, one thread kind at a time (one build folder:
 #    only the generated filter header and core/seccomp.o change)
 
-# violation <SECCOMP_TEST_VIOLATION> <thread> <logged call>
+# violation <SECCOMP_TEST_VIOLATION> <thread> <logged call> [<defconfig line>]
 violation() {
 	local v=$1 thread=$2 call=$3
-	build viol "CONFIG_SECCOMP_TEST_VIOLATION=\"$v\"" || return
+	build viol "CONFIG_SECCOMP_TEST_VIOLATION=\"$v\"" ${4:+"$4"} || return
 	check "$v: the build warns that this image kills itself" \
 		grep -q "warning: SECCOMP_TEST_VIOLATION=\"$v\"" "$WORK/make.out"
 	rm -rf "$WORK/cwd"
@@ -194,6 +210,9 @@ violation "vcpu:ioctl:KVM_SET_USER_MEMORY_REGION" "keel-vcpu0 (vcpu filter)" \
 	"ioctl (16) request KVM_SET_USER_MEMORY_REGION (0x4020ae46)"
 # allowed on vCPU threads, not on the main thread; musl sign-extends it
 violation "main:ioctl:KVM_GET_REGS" "keel (main filter)" "ioctl (16) request KVM_GET_REGS (0x8090ae81)"
+violation "rng:socket" "keel-rng0 (rng filter)" "socket (41)" CONFIG_VIRTIO_RNG=y
+violation "rng:ioctl:KVM_IRQFD" "keel-rng0 (rng filter)" "ioctl (16) request KVM_IRQFD (0x4020ae76)" \
+	CONFIG_VIRTIO_RNG=y
 if [ -x "$WORK/viol/keel" ]; then
 	/usr/bin/python3 "$SRC/tests/guest/pty_run.py" "$WORK/viol/keel" >"$WORK/pty.out" 2>&1
 	check "SIGSYS on a terminal: the terminal is restored" \

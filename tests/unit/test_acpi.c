@@ -1027,6 +1027,117 @@ static void test_placement(const struct acpi_cpu *cpus, unsigned int nr)
 	}
 }
 
+/*
+ * virtio-mmio slots in the DSDT: each device encoded by hand (ACPI 6.5,
+ * 6.4.3.4 Memory32Fixed, 6.4.3.6 Extended Interrupt) and read back by iasl.
+ */
+static void test_virtio(void)
+{
+	static const struct acpi_cpu one[] = { { 0, true } };
+	const struct acpi_params p = { .nr_cpus = 1, .cpus = one, .nr_virtio = 3 };
+	const struct acpi_params too_many = { .nr_cpus = 1,
+					      .cpus = one,
+					      .nr_virtio = PLAT_VIRTIO_MAX_SLOTS + 1 };
+	const char *dir = mkdir_scratch("virtio");
+	char msg[1024];
+	struct tables w;
+	uint32_t len;
+
+	printf("    virtio: 3 virtio-mmio slots\n");
+	if (build(&img, PLAT_ACPI_BASE, &p) <= 0 || !walk(&img, &w))
+		return;
+	len = (uint32_t)le(w.dsdt + 4, 4);
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t base = (uint32_t)(PLAT_VIRTIO_MMIO_BASE + i * PLAT_VIRTIO_MMIO_SLOT);
+		uint32_t gsi = PLAT_VIRTIO_GSI_BASE + i;
+		/* _UID: ZeroOp, OneOp, then BytePrefix 2 (one byte longer) */
+		const uint8_t uid[3][2] = { { 0x00 }, { 0x01 }, { 0x0a, 0x02 } };
+		unsigned int ul = i < 2 ? 1 : 2;
+		uint8_t dev[64] = { 0x5b,
+				    0x82,
+				    (uint8_t)(0x3a + ul - 1),
+				    'V',
+				    'R',
+				    '0',
+				    (uint8_t)('0' + i),
+				    0x08,
+				    '_',
+				    'H',
+				    'I',
+				    'D',
+				    0x0d,
+				    'L',
+				    'N',
+				    'R',
+				    'O',
+				    '0',
+				    '0',
+				    '0',
+				    '5',
+				    0x00,
+				    0x08,
+				    '_',
+				    'U',
+				    'I',
+				    'D' };
+		static const uint8_t crs[] = { 0x08, '_', 'C', 'R', 'S', 0x11, 0x1a, 0x0a, 0x17,
+					       /* Memory32Fixed (ReadWrite, base, 0x1000) */
+					       0x86, 0x09, 0x00, 0x01 };
+		uint8_t *d = dev + 27;
+		const uint8_t *hit = NULL;
+
+		memcpy(d, uid[i], ul);
+		d += ul;
+		memcpy(d, crs, sizeof(crs));
+		d += sizeof(crs);
+		for (unsigned int b = 0; b < 4; b++)
+			*d++ = (uint8_t)(base >> (8 * b));
+		for (unsigned int b = 0; b < 4; b++)
+			*d++ = (uint8_t)(PLAT_VIRTIO_MMIO_SLOT >> (8 * b));
+		/* Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) {gsi}, EndTag */
+		*d++ = 0x89;
+		*d++ = 0x06;
+		*d++ = 0x00;
+		*d++ = 0x03;
+		*d++ = 0x01;
+		for (unsigned int b = 0; b < 4; b++)
+			*d++ = (uint8_t)(gsi >> (8 * b));
+		*d++ = 0x79;
+		*d++ = 0x00;
+		for (uint32_t off = 36; off + (size_t)(d - dev) <= len && !hit; off++) {
+			if (!memcmp(w.dsdt + off, dev, (size_t)(d - dev)))
+				hit = w.dsdt + off;
+		}
+		EXPECT(hit, "DSDT: Device (VR0%u) differs from the hand encoding", i);
+	}
+	EXPECT(!memmem(w.dsdt, len, "VR03", 4), "DSDT: only 3 virtio devices");
+	write_file(dir, "DSDT.dat", w.dsdt, len);
+	if (have_iasl) {
+		char *dsl = iasl_disassemble(dir, "DSDT");
+		struct seq q = { dsl, NULL, true };
+
+		for (unsigned int i = 0; dsl && i < 3; i++) {
+			seq(&q, "Device (VR0%u) {", i);
+			seq(&q, "Name (_HID, \"LNRO0005\")");
+			seq(&q, "Name (_UID, %s)", i == 0 ? "Zero" : i == 1 ? "One" : "0x02");
+			seq(&q,
+			    "Memory32Fixed (ReadWrite, 0x%08X, // Address Base 0x00001000, "
+			    "// Address Length )",
+			    (unsigned int)(PLAT_VIRTIO_MMIO_BASE + i * PLAT_VIRTIO_MMIO_SLOT));
+			seq(&q,
+			    "Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, ) { "
+			    "0x%08X, }",
+			    PLAT_VIRTIO_GSI_BASE + i);
+		}
+		EXPECT(dsl && q.ok, "iasl's virtio devices (%s/DSDT.dsl)", dir);
+		free(dsl);
+		iasl_roundtrip(dir, "DSDT", w.dsdt, len);
+	}
+	EXPECT(build_logged(img.buf, BUF_SIZE, PLAT_ACPI_BASE, &too_many, msg, sizeof(msg)) < 0 &&
+		       strstr(msg, "virtio-mmio slots"),
+	       "more virtio devices than slots refused: %s", msg);
+}
+
 int main(int argc, char **argv)
 {
 	static struct acpi_cpu cpus[300];
@@ -1073,5 +1184,6 @@ int main(int argc, char **argv)
 	test_too_small(x2, sizeof(x2) / sizeof(x2[0]));
 	test_invalid();
 	test_placement(x2, sizeof(x2) / sizeof(x2[0]));
+	test_virtio();
 	return unit_done("acpi");
 }

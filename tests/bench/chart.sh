@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# chart.sh <results.csv> <out.png>: one bar per row that has a ratio
+# (Keel / peer, log scale), the goal of the row as a red mark.
+set -u
+csv=$1 png=$2
+if ! command -v gnuplot >/dev/null 2>&1; then
+	echo "bench: error: gnuplot is not installed (Debian gnuplot-nox, 'make deps'): no chart" >&2
+	exit 1
+fi
+data=$(mktemp)
+trap 'rm -f "$data"' EXIT
+/usr/bin/python3 "$(dirname "$0")/stats.py" chart "$csv" "$data" || exit 1
+n=$(wc -l <"$data")
+[ "$n" -gt 0 ] || { echo "bench: no ratios to draw" >&2; exit 0; }
+gnuplot <<GP
+set terminal pngcairo size $((200 + 170 * n)),600 font "sans,10"
+set output "$png"
+set title "Keel / peer (lower is better; red: goal; 1 = parity)"
+set logscale y
+set yrange [0.005:20]
+set ytics (0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+set grid ytics
+set xrange [-0.6:$n - 0.4]
+set bmargin 7
+set xtics nomirror font ",9"
+set style fill solid 0.6 border -1
+set boxwidth 0.6
+set key top left
+set arrow from -0.6,1 to $n - 0.4,1 nohead dt 2 lc rgb "#555555"
+plot "$data" using 1:3:xtic(2) with boxes lc rgb "#3a7dc9" title "ratio", \
+     "" using 1:3:(sprintf("%.3g", \$3)) with labels offset 0,0.8 notitle, \
+     "" using 1:(\$4 > 0 ? \$4 : 1/0):(0.32) with xerrorbars pt 0 lw 3 lc rgb "#d62728" title "goal"
+GP

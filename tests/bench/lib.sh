@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the benchmark scripts (tests/bench/README). Source it;
+# run.sh sets SRC, BENCH_OBJ, BENCH_DIR, BENCH_CSV, BENCH_RUNS, BENCH_BIN.
+
+PY=/usr/bin/python3
+STATS="$PY $SRC/tests/bench/stats.py"
+MEASURE=$BENCH_BIN/measure
+# The probe guest of the bench builds (all built from the same sources).
+PROBE=$BENCH_DIR/build/probe-report/tests/guest/probe.bzImage
+GUEST_MB=256
+
+err() { echo "bench: error: $*" >&2; }
+
+# build_keel <name> <config lines...>: tiny_defconfig with the lines (which
+# replace its own values), image in $BENCH_DIR/build/<name>/keel; quiet
+# unless it fails.
+build_keel() {
+	local name=$1 dir=$BENCH_DIR/build/$1 syms
+	shift
+	mkdir -p "$dir"
+	syms=$(printf '%s\n' "$@" | sed -E 's/^(# )?CONFIG_//; s/[= ].*//' | paste -sd'|')
+	grep -v -E "^(# )?CONFIG_($syms)[= ]" "$SRC/configs/tiny_defconfig" >"$dir.defconfig"
+	printf '%s\n' "$@" >>"$dir.defconfig"
+	if ! { make -C "$SRC" O="$dir" defconfig DEFCONFIG="$dir.defconfig" &&
+		make -C "$SRC" O="$dir" -j"$(nproc)"; } >"$dir.make.log" 2>&1; then
+		sed 's/^/    | /' "$dir.make.log" | tail -30 >&2
+		err "building keel ($name) failed: log in $dir.make.log"
+		return 1
+	fi
+}
+
+# build_probe_keel <name> <cmdline>: Keel booting the probe (a file, as
+# QEMU's -kernel reads it) with this command line; TRACE_BOOT on.
+build_probe_keel() {
+	build_keel "$1" 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' \
+		"CONFIG_GUEST_CMDLINE=\"$2\"" CONFIG_TRACE_BOOT=y
+}
+
+# QEMU: the peer. have_qemu says loudly when it is missing.
+QEMU=${BENCH_QEMU:-qemu-system-x86_64}
+have_qemu() {
+	if command -v "$QEMU" >/dev/null 2>&1; then
+		return 0
+	fi
+	echo "bench: WARNING: $QEMU is not installed (Debian qemu-system-x86, 'make deps'):" \
+		"rows without the QEMU figures (peer '-')" >&2
+	return 1
+}
+
+# qemu_probe <cmdline>: the command line of QEMU booting the same probe.
+# microvm as it comes (qboot firmware, its default devices), 1 vCPU, the
+# same CPU model and RAM as tiny_defconfig.
+qemu_probe() {
+	echo "$QEMU -enable-kvm -M microvm -cpu qemu64 -smp 1 -m ${GUEST_MB}M -nodefaults" \
+		"-no-user-config -nographic -serial stdio -kernel $PROBE -append '$1'"
+}
+
+# field <key> <line>: the value of key=value in a measure output line
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# run_checked <label> <marker> <measure args...>: one measured run whose
+# stdout (file $out) must contain <marker> and whose status must be 0;
+# sets $m to the measure line.
+run_checked() {
+	local label=$1 marker=$2
+	shift 2
+	m=$("$MEASURE" "$@") || { err "$label: measure failed"; return 1; }
+	if [ "$(field status "$m")" != 0 ] || ! grep -q "$marker" "$out"; then
+		err "$label: status $(field status "$m") or no '$marker' in its output ($out)"
+		tail -5 "$out" "$err_file" 2>/dev/null | sed 's/^/    | /' >&2
+		return 1
+	fi
+}

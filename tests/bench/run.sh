@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make bench": run every benchmark (tests/bench/README), then print the
+# table and draw the ratios.
+#
+# usage: tests/bench/run.sh <objtree>
+# environment: BENCH_RUNS (runs per side, default 5, at least 5 for the
+# README), BENCH_NESTED=0 skips tests/bench/nested.sh (slow), BENCH_ONLY=
+# "startup memory ..." runs only those.
+#
+# Output in <objtree>/bench/: results.csv, results.txt (the table),
+# ratios.png (the chart). Exit status non-zero if a benchmark failed.
+set -u
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+OBJ=${1:?usage: tests/bench/run.sh <objtree>}
+mkdir -p "$OBJ"
+BENCH_OBJ=$(cd "$OBJ" && pwd)
+BENCH_DIR=$BENCH_OBJ/bench
+BENCH_CSV=$BENCH_DIR/results.csv
+BENCH_BIN=$BENCH_DIR/bin
+BENCH_RUNS=${BENCH_RUNS:-5}
+BENCH_NESTED=${BENCH_NESTED:-1}
+# One download of the guest kernel packages for every build folder.
+GUEST_CACHE=${GUEST_CACHE:-$BENCH_OBJ/guest-cache}
+export SRC BENCH_OBJ BENCH_DIR BENCH_CSV BENCH_BIN BENCH_RUNS GUEST_CACHE
+
+if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "bench: error: /dev/kvm is absent or not accessible to $(id -un):" \
+		"the benchmarks run guests on it" >&2
+	exit 1
+fi
+case $BENCH_RUNS in [5-9] | [1-9][0-9]*) ;; *)
+	echo "bench: warning: BENCH_RUNS=$BENCH_RUNS: fewer than 5 runs per figure" >&2 ;;
+esac
+
+mkdir -p "$BENCH_BIN"
+rm -f "$BENCH_CSV" "$BENCH_DIR/results.txt" "$BENCH_DIR/ratios.png"
+for tool in measure rawkvm; do
+	if ! gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$BENCH_BIN/$tool" \
+		"$SRC/tests/bench/$tool.c"; then
+		echo "bench: error: building tests/bench/$tool.c failed" >&2
+		exit 1
+	fi
+done
+
+benches="startup memory exits size"
+if [ "$BENCH_NESTED" != 0 ]; then
+	[ -x "$SRC/tests/bench/nested.sh" ] && benches="$benches nested" ||
+		echo "bench: note: tests/bench/nested.sh is not there: no nested-boot figures"
+else
+	echo "bench: BENCH_NESTED=0: the nested real-Linux benchmark is skipped"
+fi
+failed=""
+for b in ${BENCH_ONLY:-$benches}; do
+	echo "bench: $b (${BENCH_RUNS} runs per side)"
+	start=$(date +%s)
+	if ! "$SRC/tests/bench/$b.sh"; then
+		echo "bench: error: $b failed" >&2
+		failed="$failed $b"
+	fi
+	echo "bench: $b done in $(($(date +%s) - start)) s"
+done
+
+if [ ! -s "$BENCH_CSV" ]; then
+	echo "bench: error: no results" >&2
+	exit 1
+fi
+{
+	/usr/bin/python3 "$SRC/tests/bench/stats.py" table "$BENCH_CSV"
+	echo
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs; ratio = Keel / peer;" \
+		"each figure a median of n runs per side, interleaved"
+} >"$BENCH_DIR/results.txt"
+"$SRC/tests/bench/chart.sh" "$BENCH_CSV" "$BENCH_DIR/ratios.png" ||
+	failed="$failed chart"
+echo
+cat "$BENCH_DIR/results.txt"
+echo
+echo "bench: $BENCH_DIR/results.csv, results.txt, ratios.png"
+if [ -n "$failed" ]; then
+	echo "bench: FAILED:$failed" >&2
+	exit 1
+fi

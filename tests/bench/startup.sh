@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bench 1, start-up: exec to the first KVM_RUN (Keel's TRACE_BOOT line),
+# and exec to exit for the probe guest, Keel vs QEMU microvm on the same
+# /dev/kvm, interleaved. Two guest workloads: the full probe report, and
+# probe.bench=pio:0 (no report: start-up and power-off only).
+set -u
+. "$SRC/tests/bench/lib.sh"
+
+build_probe_keel probe-report "console=ttyS0 quiet" || exit 1
+build_probe_keel probe-pio0 "console=ttyS0 quiet probe.bench=pio:0" || exit 1
+qemu=0
+have_qemu && qemu=1
+W=$BENCH_DIR/work/startup
+mkdir -p "$W"
+out=$W/out err_file=$W/err
+
+first="" k_rep="" q_rep="" k_min="" q_min=""
+for i in $(seq "$BENCH_RUNS"); do
+	out=$W/keel-report.out
+	run_checked "keel (probe report)" "probe: end" -o "$out" -e "$W/keel.err" -- \
+		"$BENCH_DIR/build/probe-report/keel" || exit 1
+	k_rep="$k_rep $(field wall_ns "$m")"
+	t=$(sed -n 's/^keel: trace: first-kvm-run monotonic=//p' "$W/keel.err")
+	[ -n "$t" ] || { err "no 'trace: first-kvm-run' line from keel (TRACE_BOOT)"; exit 1; }
+	first="$first $($PY -c "print(($t - $(field exec "$m")) * 1e9)")"
+	if [ $qemu = 1 ]; then
+		out=$W/qemu-report.out
+		run_checked "qemu (probe report)" "probe: end" -o "$out" -e "$W/qemu.err" -- \
+			sh -c "exec $(qemu_probe "console=ttyS0 quiet")" || exit 1
+		q_rep="$q_rep $(field wall_ns "$m")"
+	fi
+	out=$W/keel-pio0.out
+	run_checked "keel (probe pio:0)" "probe: end" -o "$out" -e "$W/keel.err" -- \
+		"$BENCH_DIR/build/probe-pio0/keel" || exit 1
+	k_min="$k_min $(field wall_ns "$m")"
+	if [ $qemu = 1 ]; then
+		out=$W/qemu-pio0.out
+		run_checked "qemu (probe pio:0)" "probe: end" -o "$out" -e "$W/qemu.err" -- \
+			sh -c "exec $(qemu_probe "console=ttyS0 quiet probe.bench=pio:0")" || exit 1
+		q_min="$q_min $(field wall_ns "$m")"
+	fi
+done
+
+ms() { $PY -c "print($($STATS median $1) / 1e6)"; }
+qv() { if [ $qemu = 1 ]; then ms "$1"; else echo -; fi; }
+peer=-
+[ $qemu = 1 ] && peer=qemu-microvm
+N=$BENCH_RUNS
+$STATS row "$BENCH_CSV" "start-up: exec to first KVM_RUN" ms "$(ms "$first")" - - - "$N"
+$STATS row "$BENCH_CSV" "start-up: exec to exit (probe report)" ms "$(ms "$k_rep")" "$peer" \
+	"$(qv "$q_rep")" "<=0.3" "$N"
+$STATS row "$BENCH_CSV" "start-up: exec to exit (probe pio:0)" ms "$(ms "$k_min")" "$peer" \
+	"$(qv "$q_min")" - "$N"

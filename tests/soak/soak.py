@@ -1,0 +1,327 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Soak: many consecutive probe-guest boots, then SIGTERM at random points.
+
+usage: soak.py --image KEEL --hang-image KEEL --runs N --sigterms M --work DIR
+               [--seed S] [--kill-bound SECONDS]
+
+--image boots the probe to power-off; --hang-image is the same VMM with
+probe.fault=hang on the guest command line (the vCPU spins after the
+VMM's whole setup). Each of the N rounds does:
+  1. a boot on a fresh pseudo-terminal: exit status 0, "probe: end" seen,
+     the terminal's settings as before (tcgetattr, what stty -g prints);
+     /proc/<pid> is sampled every few ms while it runs: the highest VmHWM
+     (peak RSS; the kernel's VmHWM is not monotonic through the teardown,
+     so the last sample is not the peak) and the most frequent open fd
+     count (the steady state, not a transient of setup or teardown).
+     (wait4()'s ru_maxrss is no use: it keeps the peak of the forked
+     Python child before exec.)
+  2. a hang-mode boot sampled once the guest loops: open fds
+     (/proc/<pid>/fd), VmRSS, VmHWM and threads (/proc/<pid>/status);
+     then SIGTERM: status 143 within the bound.
+Across rounds the fd and thread counts must not change and RSS must not
+creep (the last tenth of the rounds against the first tenth).
+Then M boots get SIGTERM after a random delay in [0, 1.2 x boot time]:
+exit within the bound with 0 (finished first) or 128+15 (or killed by the
+signal before keel handles it), no process left in its session, the
+terminal restored, no file left in its cwd, TMPDIR or /dev/shm.
+Every process started gets its own session; nothing else is signalled.
+Prints a summary; exits 1 on any failure.
+"""
+import argparse
+import os
+import pty
+import random
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import termios
+import time
+
+RSS_CREEP_KIB = 512  # allowed growth of the mean RSS, first tenth -> last tenth
+
+
+def proc_sample(pid, image):
+    """(open fds, VmHWM KiB, VmRSS KiB, threads) of pid once it runs image, or None."""
+    try:
+        if os.readlink(f"/proc/{pid}/exe") != image:
+            return None  # not exec'd yet: the forked Python child
+        fds = len(os.listdir(f"/proc/{pid}/fd"))
+        status = {}
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                status[k] = v.split()[0] if v.split() else ""
+        return fds, int(status["VmHWM"]), int(status["VmRSS"]), int(status["Threads"])
+    except (OSError, KeyError, ValueError):
+        return None  # exiting: no mm, or gone
+
+
+class Soak:
+    def __init__(self, args):
+        self.a = args
+        self.failures = []
+        self.cwd = os.path.join(args.work, "cwd")
+        self.tmp = os.path.join(args.work, "tmp")
+        os.makedirs(self.cwd, exist_ok=True)
+        os.makedirs(self.tmp, exist_ok=True)
+        self.env = dict(os.environ, TMPDIR=self.tmp)
+
+    def fail(self, what, err=None):
+        self.failures.append(what)
+        print(f"    FAIL {what}", flush=True)
+        if err:
+            for line in err.splitlines()[-8:]:
+                print(f"      | {line}")
+
+    def files(self):
+        seen = set()
+        for d in (self.cwd, self.tmp, "/dev/shm"):
+            try:
+                seen |= {os.path.join(d, n) for n in os.listdir(d)}
+            except OSError:
+                pass
+        return seen
+
+    def spawn(self, image, stdin, stdout, err_path):
+        with open(err_path, "wb") as err:
+            return subprocess.Popen([image], stdin=stdin, stdout=stdout, stderr=err,
+                                    cwd=self.cwd, env=self.env, start_new_session=True)
+
+    @staticmethod
+    def session_empty(sid):
+        """No process is left in the session keel led."""
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                if os.getsid(int(pid)) == sid:
+                    return False
+            except OSError:
+                pass
+        return True
+
+    def run_pty(self, image, err_path, kill_after=None, bound=60.0):
+        """Run on a fresh pty; returns (status, maxrss KiB, output, secs, kill-to-exit secs)."""
+        master, slave = pty.openpty()
+        before = termios.tcgetattr(slave)
+        proc = self.spawn(image, slave, slave, err_path)
+        start = time.monotonic()
+        out = b""
+        killed_at = None
+        status = None
+        samples = []
+        image = os.path.realpath(image)
+        while status is None:
+            now = time.monotonic()
+            if kill_after is not None and killed_at is None and now - start >= kill_after:
+                os.kill(proc.pid, signal.SIGTERM)  # a zombie not yet reaped takes it too
+                killed_at = time.monotonic()
+            r, _, _ = select.select([master], [], [], 0.002)
+            if r:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:
+                    pass
+            sample = proc_sample(proc.pid, image)
+            if sample:
+                samples.append(sample)
+            pid, st = os.waitpid(proc.pid, os.WNOHANG)
+            if pid:
+                status = os.waitstatus_to_exitcode(st)
+                proc.returncode = status
+                break
+            limit = killed_at + bound if killed_at is not None else start + 60
+            if time.monotonic() > limit:
+                os.kill(proc.pid, signal.SIGKILL)
+                os.waitpid(proc.pid, 0)
+                status = "hung (SIGKILLed)"
+        end = time.monotonic()
+        while select.select([master], [], [], 0)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            out += data
+        restored = termios.tcgetattr(slave) == before
+        os.close(master)
+        os.close(slave)
+        stop_secs = end - killed_at if killed_at is not None else None
+        return status, samples, out.decode(errors="replace"), end - start, \
+            stop_secs, restored, proc.pid
+
+    def boot(self, i):
+        err = os.path.join(self.a.work, "boot.err")
+        files = self.files()
+        st, samples, out, secs, _, restored, sid = self.run_pty(self.a.image, err)
+        if samples:
+            fds = statistics.mode(x[0] for x in samples)
+            hwm = max(x[1] for x in samples)
+        else:
+            fds = hwm = None
+        ok = True
+        if st != 0:
+            self.fail(f"boot {i}: status {st}, expected 0", open(err).read())
+            ok = False
+        elif "probe: end" not in out:
+            self.fail(f"boot {i}: the probe did not reach its end", out)
+            ok = False
+        if not restored:
+            self.fail(f"boot {i}: terminal settings changed")
+            ok = False
+        if not self.session_empty(sid):
+            self.fail(f"boot {i}: a process is left in keel's session")
+        if self.files() != files:
+            self.fail(f"boot {i}: files appeared: {sorted(self.files() - files)}")
+        return ok, fds, hwm, secs
+
+    def sample_hang(self, i):
+        """Boot the hang image, sample /proc once the guest spins, SIGTERM it."""
+        err = os.path.join(self.a.work, "hang.err")
+        r, w = os.pipe()
+        proc = self.spawn(self.a.hang_image, subprocess.DEVNULL, w, err)
+        os.close(w)
+        out = b""
+        deadline = time.monotonic() + 30
+        while b"probe: fault hang" not in out and time.monotonic() < deadline:
+            if select.select([r], [], [], 0.05)[0]:
+                data = os.read(r, 65536)
+                if not data:
+                    break
+                out += data
+        sample = None
+        if b"probe: fault hang" in out:
+            time.sleep(0.02)  # the vCPU is in its loop; the VMM is idle
+            sample = proc_sample(proc.pid, os.path.realpath(self.a.hang_image))
+            if not sample:
+                self.fail(f"hang {i}: cannot sample /proc/{proc.pid}")
+        else:
+            self.fail(f"hang {i}: the guest never reached its loop", open(err).read())
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            st = proc.wait(timeout=self.a.kill_bound)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            st = f"still running after {self.a.kill_bound}s (SIGKILLed)"
+            proc.wait()
+        stop = time.monotonic() - t0
+        while True:
+            data = os.read(r, 65536)
+            if not data:
+                break
+        os.close(r)
+        if st != 143:
+            self.fail(f"hang {i}: SIGTERM gave status {st}, expected 143", open(err).read())
+        if not self.session_empty(proc.pid):
+            self.fail(f"hang {i}: a process is left in keel's session")
+        return sample, stop
+
+    def sigterm(self, i, delay):
+        err = os.path.join(self.a.work, "sigterm.err")
+        files = self.files()
+        st, _, out, _, stop, restored, sid = self.run_pty(self.a.image, err, kill_after=delay,
+                                                          bound=self.a.kill_bound)
+        if st not in (0, 143, -signal.SIGTERM):
+            self.fail(f"SIGTERM {i} after {delay:.3f}s: status {st}, expected 143 or 0",
+                      open(err).read())
+        if stop is not None and stop > self.a.kill_bound:
+            self.fail(f"SIGTERM {i} after {delay:.3f}s: exit took {stop:.3f}s")
+        if not restored:
+            self.fail(f"SIGTERM {i} after {delay:.3f}s (status {st}): terminal settings changed")
+        if not self.session_empty(sid):
+            self.fail(f"SIGTERM {i} after {delay:.3f}s: a process is left in keel's session")
+        if self.files() != files:
+            self.fail(f"SIGTERM {i}: files appeared: {sorted(self.files() - files)}")
+        return st, stop
+
+
+def spread(values, unit=""):
+    if not values:
+        return "-"
+    return f"min {min(values)}{unit} max {max(values)}{unit}"
+
+
+def creep(values):
+    """Mean of the last tenth minus mean of the first tenth."""
+    k = max(1, len(values) // 10)
+    return statistics.mean(values[-k:]) - statistics.mean(values[:k])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--image", required=True)
+    p.add_argument("--hang-image", required=True)
+    p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--sigterms", type=int, default=50)
+    p.add_argument("--work", required=True)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--kill-bound", type=float, default=2.0)
+    a = p.parse_args()
+    seed = a.seed if a.seed is not None else int.from_bytes(os.urandom(4), "little")
+    rng = random.Random(seed)
+    s = Soak(a)
+    print(f"    soak: {a.runs} boots + {a.runs} hang samples, {a.sigterms} SIGTERMs,"
+          f" seed {seed} (SOAK_SEED={seed} repeats the delays)", flush=True)
+
+    boot_ok, boot_fds, boot_hwm, secs, samples, hang_stops = 0, [], [], [], [], []
+    t0 = time.monotonic()
+    for i in range(1, a.runs + 1):
+        ok, fds, hwm, t = s.boot(i)
+        boot_ok += ok
+        if fds is not None:
+            boot_fds.append(fds)
+            boot_hwm.append(hwm)
+        secs.append(t)
+        sample, stop = s.sample_hang(i)
+        hang_stops.append(stop)
+        if sample:
+            samples.append(sample)
+        if i % 50 == 0:
+            print(f"    ... {i} rounds, {len(s.failures)} failure(s),"
+                  f" {time.monotonic() - t0:.0f}s", flush=True)
+
+    fds = [x[0] for x in samples]
+    hwm = [x[1] for x in samples]
+    rss = [x[2] for x in samples]
+    threads = [x[3] for x in samples]
+    if len(boot_fds) < a.runs * 9 // 10:
+        s.fail(f"only {len(boot_fds)} of {a.runs} boots could be sampled in /proc")
+    for name, vals in (("open fds at the hang", fds), ("threads at the hang", threads),
+                       ("open fds during the boots", boot_fds)):
+        if len(set(vals)) > 1:
+            s.fail(f"{name} differ between runs: {sorted(set(vals))}")
+    for name, vals in (("VmHWM of the boots", boot_hwm), ("VmRSS at the hang", rss)):
+        if len(vals) >= 10 and creep(vals) > RSS_CREEP_KIB:
+            s.fail(f"{name} creeps up by {creep(vals):.0f} KiB over the runs")
+
+    boot_t = statistics.median(secs) if secs else 0.2
+    stops, statuses = [], {}
+    for i in range(1, a.sigterms + 1):
+        delay = rng.uniform(0, boot_t * 1.2)
+        st, stop = s.sigterm(i, delay)
+        statuses[st] = statuses.get(st, 0) + 1
+        if stop is not None:
+            stops.append(stop)
+
+    print(f"    boots:     {a.runs} runs, {boot_ok} ok, {a.runs - boot_ok} failed;"
+          f" wall median {boot_t:.3f}s, max {max(secs, default=0):.3f}s")
+    print(f"    boots:     open fds {spread(boot_fds)}; peak VmHWM"
+          f" {spread(boot_hwm, ' KiB')} (creep {creep(boot_hwm) if boot_hwm else 0:+.0f} KiB)")
+    print(f"    at hang:   fds {spread(fds)}; threads {spread(threads)};"
+          f" VmRSS {spread(rss, ' KiB')}; VmHWM {spread(hwm, ' KiB')}")
+    print(f"    hang SIGTERM -> exit: max {max(hang_stops, default=0):.3f}s")
+    st_text = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str))
+    print(f"    SIGTERMs:  {a.sigterms} at 0..{boot_t * 1.2:.3f}s, statuses {{{st_text}}};"
+          f" exit after the signal max {max(stops, default=0):.3f}s"
+          f" (bound {a.kill_bound}s)")
+    print(f"    soak: {len(s.failures)} failure(s)")
+    sys.exit(1 if s.failures else 0)
+
+
+if __name__ == "__main__":
+    main()

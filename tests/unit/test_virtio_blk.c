@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-blk (devices/virtio/blk.c) on the real split virtqueue, without a
+ * VM: a fake guest RAM holds rings built here by hand (the layout from the
+ * virtio 1.x spec, not from Keel's headers), the test plays the driver and
+ * the transport, and checks the image's bytes with plain pread/pwrite.
+ * Stubs stand in for virtio.c: register captures the device, fail records
+ * DEVICE_NEEDS_RESET, notify counts interrupts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/memory.h"
+#include "devices/virtio/virtio.h"
+#include "unit.h"
+
+/* Split ring layout (virtio 1.x, 2.7). */
+struct t_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+#define T_NEXT 1
+#define T_WRITE 2
+#define T_INDIRECT 4
+
+#define QSZ 16
+#define RAM_SIZE (4u << 20)
+#define DESC_GPA 0x1000u
+#define AVAIL_GPA 0x2000u
+#define USED_GPA 0x3000u
+#define INDIRECT_GPA 0x4000u
+#define HDR_GPA 0x8000u
+#define STATUS_GPA 0x9000u
+#define DATA_GPA 0x10000u /* up to 1 MiB of data buffers */
+#define CHECK_GPA 0x200000u
+
+#define F(bit) (1ull << (bit))
+#define BLK_F_SIZE_MAX 1
+#define BLK_F_SEG_MAX 2
+#define BLK_F_RO 5
+#define BLK_F_BLK_SIZE 6
+#define BLK_F_FLUSH 9
+#define BLK_F_TOPOLOGY 10
+#define BLK_F_DISCARD 13
+#define BLK_F_WRITE_ZEROES 14
+
+#define T_IN 0
+#define T_OUT 1
+#define T_FLUSH 4
+#define T_GET_ID 8
+#define T_DISCARD 11
+#define T_WRITE_ZEROES 13
+#define S_OK 0
+#define S_IOERR 1
+#define S_UNSUPP 2
+#define S_UNTOUCHED 0xee
+
+#define IMG_SECTORS 2048u /* 1 MiB images */
+
+static struct guest_mem mem;
+static struct virtio_dev *dev; /* the device under test */
+static struct virtio_dev *devs[32]; /* every device created: still reachable for LSan */
+static unsigned int nr_devs;
+static int nr_fails, nr_notifies;
+static const char *workdir;
+static uint16_t avail_idx, used_seen, next_desc;
+static const struct virtio_slot slot0 = { 0, 0xd0000000, 16 }, slot1 = { 1, 0xd0001000, 17 },
+				 slot3 = { 3, 0xd0003000, 19 };
+
+/* ---- stubs for devices/virtio/virtio.c ---- */
+
+int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
+{
+	pthread_mutexattr_t attr;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&d->lock, &attr);
+	d->slot = slot->slot;
+	d->gsi = slot->gsi;
+	dev = d;
+	if (nr_devs < 32)
+		devs[nr_devs++] = d;
+	return 0;
+}
+
+void virtio_dev_notify(struct virtio_dev *d, unsigned int q)
+{
+	if (virtq_need_notify(&d->vq[q]))
+		nr_notifies++;
+}
+
+void virtio_dev_fail(struct virtio_dev *d, bool locked, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)locked;
+	printf("      (device failed: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(")\n");
+	d->broken = true;
+	d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+	nr_fails++;
+}
+
+/*
+ * Host I/O with faults on demand: these definitions take the place of
+ * libc's for blk.c (the test binary's symbols come first), and do the
+ * real work with the raw system calls.
+ */
+enum io_fault { IO_OK, IO_SHORT, IO_EINTR, IO_EIO, IO_RESET };
+static enum io_fault io_fault;
+static unsigned int io_calls;
+
+static ssize_t faulty_rw(long nr, int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	struct iovec one;
+
+	io_calls++;
+	switch (io_fault) {
+	case IO_EINTR:
+		io_fault = IO_OK;
+		errno = EINTR;
+		return -1;
+	case IO_EIO:
+		errno = EIO;
+		return -1;
+	case IO_SHORT:
+		/* At most 700 bytes per call: blk.c must loop and split iovecs. */
+		one = iov[0];
+		if (one.iov_len > 700)
+			one.iov_len = 700;
+		return syscall(nr, fd, &one, 1, (long)off, 0L);
+	case IO_RESET:
+		/* The guest resets the device while the I/O runs. */
+		pthread_mutex_lock(&dev->lock);
+		dev->generation++;
+		pthread_mutex_unlock(&dev->lock);
+		io_fault = IO_OK;
+		break;
+	case IO_OK:
+		break;
+	}
+	return syscall(nr, fd, iov, cnt, (long)off, 0L);
+}
+
+ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	return faulty_rw(SYS_preadv, fd, iov, cnt, off);
+}
+
+ssize_t pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	return faulty_rw(SYS_pwritev, fd, iov, cnt, off);
+}
+
+int fdatasync(int fd)
+{
+	io_calls++;
+	if (io_fault == IO_EIO) {
+		errno = EIO;
+		return -1;
+	}
+	return (int)syscall(SYS_fdatasync, fd);
+}
+
+/* ---- guest memory and rings ---- */
+
+static void *g(uint64_t gpa)
+{
+	return mem.ram + gpa;
+}
+
+static uint16_t *avail_ring(void)
+{
+	return g(AVAIL_GPA);
+}
+
+static uint16_t used_idx(void)
+{
+	return *(uint16_t *)g(USED_GPA + 2);
+}
+
+static void used_elem(uint16_t i, uint32_t *id, uint32_t *len)
+{
+	uint32_t *e = g(USED_GPA + 4 + 8u * (i % QSZ));
+
+	*id = e[0];
+	*len = e[1];
+}
+
+/* The transport's part: features accepted, queue 0 set up and started. */
+static void driver_ok(uint64_t features)
+{
+	struct virtq *vq = &dev->vq[0];
+
+	memset(g(0), 0, DATA_GPA);
+	avail_idx = used_seen = next_desc = 0;
+	dev->guest_features = features;
+	vq->num = QSZ;
+	vq->desc_gpa = DESC_GPA;
+	vq->avail_gpa = AVAIL_GPA;
+	vq->used_gpa = USED_GPA;
+	vq->event_idx = features & F(VIRTIO_F_RING_EVENT_IDX);
+	vq->indirect = features & F(VIRTIO_F_RING_INDIRECT_DESC);
+	EXPECT(virtq_start(vq, &mem, "blk0.q0") == 0, "virtq_start");
+	vq->ready = true;
+	dev->status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+		      VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK;
+}
+
+struct seg {
+	uint64_t gpa;
+	uint32_t len;
+	bool write;
+};
+
+/* Put a chain of n segments on the avail ring (optionally through an indirect table). */
+static uint16_t submit(const struct seg *s, unsigned int n, bool indirect)
+{
+	struct t_desc *desc = g(DESC_GPA), *tab = indirect ? g(INDIRECT_GPA) : desc;
+	uint16_t head = next_desc, first = indirect ? 0 : head;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint16_t d = (uint16_t)((first + i) % QSZ);
+
+		tab[d] = (struct t_desc){ s[i].gpa, s[i].len, s[i].write ? T_WRITE : 0, 0 };
+		if (i + 1 < n) {
+			tab[d].flags |= T_NEXT;
+			tab[d].next = (uint16_t)((first + i + 1) % QSZ);
+		}
+	}
+	if (indirect) {
+		desc[head] = (struct t_desc){ INDIRECT_GPA, 16 * n, T_INDIRECT, 0 };
+		next_desc = (uint16_t)((head + 1) % QSZ);
+	} else {
+		next_desc = (uint16_t)((head + n) % QSZ);
+	}
+	avail_ring()[2 + avail_idx % QSZ] = head;
+	__atomic_store_n(&avail_ring()[1], ++avail_idx, __ATOMIC_RELEASE);
+	return head;
+}
+
+static void kick(void)
+{
+	dev->ops->queue_notify(dev, 0);
+}
+
+/*
+ * One request: header, data (split into pieces of at most split bytes),
+ * status byte. Returns the status byte (S_UNTOUCHED if the device did not
+ * answer); *used gets the used length, or -1 when nothing was used.
+ */
+static bool use_indirect;
+
+static int request(uint32_t type, uint64_t sector, uint64_t data_gpa, uint32_t len, bool data_in,
+		   uint32_t split, int64_t *used)
+{
+	struct seg s[VIRTQ_MAX_SEGS];
+	unsigned int n = 0;
+	uint32_t *h = g(HDR_GPA);
+	uint16_t head;
+
+	h[0] = type;
+	h[1] = 0;
+	memcpy(&h[2], &sector, 8);
+	*(uint8_t *)g(STATUS_GPA) = S_UNTOUCHED;
+	s[n++] = (struct seg){ HDR_GPA, 16, false };
+	for (uint32_t off = 0; off < len; off += split)
+		s[n++] = (struct seg){ data_gpa + off, len - off < split ? len - off : split,
+				       data_in };
+	s[n++] = (struct seg){ STATUS_GPA, 1, true };
+	head = submit(s, n, use_indirect);
+	*(uint16_t *)g(AVAIL_GPA + 4 + 2 * QSZ) = used_seen; /* used_event: interrupt me */
+	kick();
+	*used = -1;
+	if (used_idx() != used_seen) {
+		uint32_t id, l;
+
+		used_elem(used_seen++, &id, &l);
+		EXPECT(id == head, "used id %u, head %u", id, head);
+		*used = l;
+	}
+	return *(uint8_t *)g(STATUS_GPA);
+}
+
+/* ---- the image ---- */
+
+static int img_fd;
+static char img_path[4096];
+
+static uint8_t pattern(uint64_t off)
+{
+	return (uint8_t)(off * 7 + (off >> 9) * 13 + 1);
+}
+
+static void make_image(const char *name, uint64_t size)
+{
+	uint8_t buf[4096];
+
+	snprintf(img_path, sizeof(img_path), "%s/%s", workdir, name);
+	img_fd = open(img_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	EXPECT(img_fd >= 0, "create %s: %s", img_path, strerror(errno));
+	for (uint64_t off = 0; off < size; off += sizeof(buf)) {
+		uint64_t n = size - off < sizeof(buf) ? size - off : sizeof(buf);
+
+		for (uint64_t i = 0; i < n; i++)
+			buf[i] = pattern(off + i);
+		if (pwrite(img_fd, buf, n, (off_t)off) != (ssize_t)n)
+			EXPECT(0, "fill %s: %s", img_path, strerror(errno));
+	}
+}
+
+static bool file_is(uint64_t off, const void *want, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	bool same = buf && pread(img_fd, buf, len, (off_t)off) == (ssize_t)len &&
+		    !memcmp(buf, want, len);
+
+	free(buf);
+	return same;
+}
+
+static bool file_is_pattern(uint64_t off, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	bool same = buf && pread(img_fd, buf, len, (off_t)off) == (ssize_t)len;
+
+	for (size_t i = 0; same && i < len; i++)
+		same = buf[i] == pattern(off + i);
+	free(buf);
+	return same;
+}
+
+static bool file_is_zero(uint64_t off, size_t len)
+{
+	uint8_t *zero = calloc(1, len);
+	bool same = zero && file_is(off, zero, len);
+
+	free(zero);
+	return same;
+}
+
+/* Create the device on a fresh image and bring it up with the features it offers. */
+static uint64_t open_disk(const char *name, uint64_t size, bool readonly, const char *serial)
+{
+	int rc;
+
+	make_image(name, size);
+	dev = NULL;
+	nr_notifies = 0;
+	rc = virtio_blk_create(&slot3, 0, img_path, readonly, serial);
+	EXPECT(rc == 0 && dev, "virtio_blk_create(%s) = %d", img_path, rc);
+	if (rc || !dev)
+		exit(unit_done("test_virtio_blk"));
+	EXPECT(dev->ops->device_id == 2 && dev->ops->nr_queues == 1 && dev->slot == 3,
+	       "device id %u, %u queues, slot %u", dev->ops->device_id, dev->ops->nr_queues,
+	       dev->slot);
+	EXPECT(!strcmp(dev->name, "blk0"), "name %s", dev->name);
+	driver_ok(dev->host_features | F(VIRTIO_F_VERSION_1));
+	return dev->host_features;
+}
+
+static uint64_t cfg64(uint32_t off)
+{
+	uint64_t v = 0;
+
+	dev->ops->config_read(dev, off, &v, 8);
+	return v;
+}
+
+static uint32_t cfg32(uint32_t off)
+{
+	uint32_t v = 0;
+
+	dev->ops->config_read(dev, off, &v, 4);
+	return v;
+}
+
+static uint8_t cfg8(uint32_t off)
+{
+	uint8_t v = 0;
+
+	dev->ops->config_read(dev, off, &v, 1);
+	return v;
+}
+
+/* Can this host's file system punch holes (as blk.c probes it)? */
+static bool host_can_punch(void)
+{
+	char path[4096];
+	bool ok;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/punch", workdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ok = fd >= 0 && !ftruncate(fd, 8192) &&
+	     !fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* ---- the cases ---- */
+
+static void test_config_and_rw(void)
+{
+	uint64_t f = open_disk("rw.img", IMG_SECTORS * 512 + 100, false, "keel-test");
+	uint8_t *d = g(DATA_GPA);
+	int64_t used;
+	int st;
+
+	printf("  config, read and write\n");
+	EXPECT((f & (F(BLK_F_SEG_MAX) | F(BLK_F_BLK_SIZE) | F(BLK_F_FLUSH) | F(BLK_F_SIZE_MAX))) ==
+		       (F(BLK_F_SEG_MAX) | F(BLK_F_BLK_SIZE) | F(BLK_F_FLUSH) | F(BLK_F_SIZE_MAX)),
+	       "features %#llx", (unsigned long long)f);
+	EXPECT(!(f & F(BLK_F_RO)) && (f & F(BLK_F_WRITE_ZEROES)), "features %#llx",
+	       (unsigned long long)f);
+	EXPECT(f & F(VIRTIO_F_RING_EVENT_IDX), "EVENT_IDX offered");
+	/* 100 stray bytes at the end are not part of the disk (rounded down). */
+	EXPECT(cfg64(0) == IMG_SECTORS, "capacity %llu", (unsigned long long)cfg64(0));
+	EXPECT(cfg32(12) >= 1 && cfg32(12) <= VIRTQ_MAX_SEGS - 2, "seg_max %u", cfg32(12));
+	EXPECT(cfg32(8) >= 4096, "size_max %u", cfg32(8));
+	EXPECT(cfg32(20) == 512, "blk_size %u", cfg32(20));
+	EXPECT(cfg8(24) <= 3, "physical_block_exp %u", cfg8(24));
+	EXPECT(cfg32(56) == 0 || cfg32(56) == 1, "config past the end reads 0 or may_unmap");
+	EXPECT(cfg64(200) == 0, "config far past the end reads 0");
+
+	/* Write 4 KiB at sector 8 in three uneven pieces. */
+	for (unsigned int i = 0; i < 4096; i++)
+		d[i] = (uint8_t)(i ^ 0x5a);
+	st = request(T_OUT, 8, DATA_GPA, 4096, false, 1536, &used);
+	EXPECT(st == S_OK && used == 1, "write: status %d used %lld", st, (long long)used);
+	EXPECT(file_is(8 * 512, d, 4096), "the image holds the written bytes");
+	EXPECT(file_is_pattern(0, 8 * 512) && file_is_pattern(16 * 512, 512),
+	       "the bytes around are untouched");
+	/* Read them back in 512-byte pieces. */
+	memset(g(CHECK_GPA), 0, 4096);
+	st = request(T_IN, 8, CHECK_GPA, 4096, true, 512, &used);
+	EXPECT(st == S_OK && used == 4097, "read: status %d used %lld", st, (long long)used);
+	EXPECT(!memcmp(g(CHECK_GPA), d, 4096), "read returns the written bytes");
+	/* The last sector, read in one piece. */
+	st = request(T_IN, IMG_SECTORS - 1, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_OK, "last sector: status %d", st);
+	EXPECT(file_is(512ull * (IMG_SECTORS - 1), g(CHECK_GPA), 512), "last sector's bytes");
+	EXPECT(nr_notifies == 3, "interrupts %d after 3 requests (used_event each time)",
+	       nr_notifies);
+
+	/* The header and the data in one readable descriptor. */
+	{
+		struct seg s[2] = { { HDR_GPA, 16 + 512, false }, { STATUS_GPA, 1, true } };
+		uint32_t *h = g(HDR_GPA);
+		uint64_t sector = 100;
+
+		h[0] = T_OUT;
+		h[1] = 0;
+		memcpy(&h[2], &sector, 8);
+		memset(g(HDR_GPA + 16), 0xc3, 512);
+		*(uint8_t *)g(STATUS_GPA) = S_UNTOUCHED;
+		submit(s, 2, false);
+		kick();
+		used_seen++;
+		EXPECT(*(uint8_t *)g(STATUS_GPA) == S_OK, "header+data in one descriptor");
+		EXPECT(file_is(100 * 512, g(HDR_GPA + 16), 512), "its bytes on the image");
+	}
+	/* Data and status in one writable descriptor. */
+	{
+		struct seg s[2] = { { HDR_GPA, 16, false }, { CHECK_GPA, 513, true } };
+		uint32_t *h = g(HDR_GPA);
+		uint64_t sector = 100;
+
+		h[0] = T_IN;
+		memcpy(&h[2], &sector, 8);
+		memset(g(CHECK_GPA), 0, 513);
+		*(uint8_t *)g(CHECK_GPA + 512) = S_UNTOUCHED;
+		submit(s, 2, false);
+		kick();
+		used_seen++;
+		EXPECT(*(uint8_t *)g(CHECK_GPA + 512) == S_OK, "data+status in one descriptor");
+		EXPECT(!memcmp(g(CHECK_GPA), g(HDR_GPA + 16), 512), "its bytes read back");
+	}
+	/* Lengths that are not whole sectors, unknown types. */
+	st = request(T_IN, 0, CHECK_GPA, 100, true, 512, &used);
+	EXPECT(st == S_IOERR && used == 1, "read of 100 bytes: status %d", st);
+	st = request(T_OUT, 0, DATA_GPA, 1000, false, 512, &used);
+	EXPECT(st == S_IOERR, "write of 1000 bytes: status %d", st);
+	EXPECT(file_is_pattern(0, 1024), "a refused write changes nothing");
+	st = request(77, 0, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_UNSUPP && used == 1, "unknown type: status %d", st);
+	st = request(T_IN, 0, CHECK_GPA, 0, true, 512, &used);
+	EXPECT(st == S_OK && used == 1, "empty read: status %d", st);
+	EXPECT(!nr_fails && !dev->broken, "no device failure so far");
+}
+
+static void test_flush_and_id(void)
+{
+	uint64_t f = open_disk("id.img", IMG_SECTORS * 512, false, "SERIAL-0123456789abc");
+	uint8_t *id = g(CHECK_GPA);
+	int64_t used;
+	int st;
+
+	printf("  flush and get-id\n");
+	st = request(T_FLUSH, 0, 0, 0, false, 512, &used);
+	EXPECT(st == S_OK && used == 1, "flush: status %d used %lld", st, (long long)used);
+	memset(id, 0xff, 20);
+	st = request(T_GET_ID, 0, CHECK_GPA, 20, true, 20, &used);
+	EXPECT(st == S_OK && used == 21, "get-id: status %d used %lld", st, (long long)used);
+	EXPECT(!memcmp(id, "SERIAL-0123456789abc", 20), "serial %.20s", id);
+
+	/* Without FLUSH negotiated the request is unsupported. */
+	driver_ok((f & ~F(BLK_F_FLUSH)) | F(VIRTIO_F_VERSION_1));
+	st = request(T_FLUSH, 0, 0, 0, false, 512, &used);
+	EXPECT(st == S_UNSUPP, "flush not negotiated: status %d", st);
+
+	/* A short serial is zero-padded. */
+	open_disk("id2.img", IMG_SECTORS * 512, false, "vda");
+	memset(id, 0xff, 20);
+	st = request(T_GET_ID, 0, CHECK_GPA, 20, true, 20, &used);
+	EXPECT(st == S_OK && !memcmp(id, "vda\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 20),
+	       "short serial: status %d", st);
+}
+
+static void test_discard_write_zeroes(void)
+{
+	bool punch = host_can_punch();
+	uint64_t f = open_disk("dwz.img", IMG_SECTORS * 512, false, "dwz");
+	uint64_t *r = g(DATA_GPA);
+	int64_t used;
+	int st;
+
+	printf("  discard and write-zeroes (host punches holes: %s)\n", punch ? "yes" : "no");
+	EXPECT(!!(f & F(BLK_F_DISCARD)) == punch, "DISCARD offered %d, host punches %d",
+	       !!(f & F(BLK_F_DISCARD)), punch);
+	EXPECT(f & F(BLK_F_WRITE_ZEROES), "WRITE_ZEROES offered");
+	EXPECT(cfg32(48) > 0 && cfg32(52) > 0, "max_write_zeroes %u x %u", cfg32(48), cfg32(52));
+	if (punch) {
+		EXPECT(cfg32(36) > 0 && cfg32(40) > 0, "max_discard %u x %u", cfg32(36), cfg32(40));
+		/* Two ranges: sectors 16-23 and 40-47. */
+		r[0] = 16;
+		r[1] = 8;
+		r[2] = 40;
+		r[3] = 8;
+		st = request(T_DISCARD, 0, DATA_GPA, 32, false, 32, &used);
+		EXPECT(st == S_OK && used == 1, "discard: status %d", st);
+		EXPECT(file_is_zero(16 * 512, 4096) && file_is_zero(40 * 512, 4096),
+		       "discarded ranges read as zeros");
+		EXPECT(file_is_pattern(24 * 512, 16 * 512), "between them untouched");
+		r[0] = 64;
+		r[1] = 8 | 1ull << 32; /* the unmap flag is not for discard */
+		st = request(T_DISCARD, 0, DATA_GPA, 16, false, 16, &used);
+		EXPECT(st == S_UNSUPP, "discard with unmap: status %d", st);
+		EXPECT(file_is_pattern(64 * 512, 4096), "not discarded");
+	} else {
+		r[0] = 16;
+		r[1] = 8;
+		st = request(T_DISCARD, 0, DATA_GPA, 16, false, 16, &used);
+		EXPECT(st == S_UNSUPP, "discard not offered: status %d", st);
+	}
+	/* Write zeroes, unaligned (3 sectors), without and with unmap. */
+	r[0] = 101;
+	r[1] = 3;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_OK, "write-zeroes: status %d", st);
+	EXPECT(file_is_zero(101 * 512, 3 * 512), "zeroed");
+	EXPECT(file_is_pattern(100 * 512, 512) && file_is_pattern(104 * 512, 512),
+	       "neighbours untouched");
+	r[0] = 200;
+	r[1] = 16 | 1ull << 32;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_OK && file_is_zero(200 * 512, 16 * 512), "write-zeroes+unmap: status %d",
+	       st);
+	/* Out of range, reserved flags, a ragged payload. */
+	r[0] = IMG_SECTORS - 4;
+	r[1] = 8;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_IOERR, "write-zeroes past the end: status %d", st);
+	EXPECT(file_is_pattern(512ull * (IMG_SECTORS - 4), 2048), "the tail untouched");
+	r[0] = 300;
+	r[1] = 1 | 4ull << 32;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_UNSUPP, "write-zeroes with a reserved flag: status %d", st);
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 12, false, 12, &used);
+	EXPECT(st == S_IOERR, "write-zeroes with a 12-byte payload: status %d", st);
+	EXPECT(file_is_pattern(300 * 512, 512), "sector 300 untouched");
+	EXPECT(!nr_fails, "no device failure");
+}
+
+static void test_readonly(void)
+{
+	uint64_t f = open_disk("ro.img", IMG_SECTORS * 512, true, "ro");
+	int64_t used;
+	int st;
+
+	printf("  read-only disk\n");
+	EXPECT(f & F(BLK_F_RO), "RO offered");
+	EXPECT(!(f & (F(BLK_F_DISCARD) | F(BLK_F_WRITE_ZEROES))), "no discard/write-zeroes");
+	memset(g(DATA_GPA), 0x11, 1024);
+	io_calls = 0;
+	st = request(T_OUT, 4, DATA_GPA, 1024, false, 1024, &used);
+	EXPECT(st == S_IOERR && !io_calls, "write: status %d, %u host calls", st, io_calls);
+	EXPECT(file_is_pattern(0, 8192), "the image is unchanged");
+	st = request(T_IN, 4, CHECK_GPA, 1024, true, 1024, &used);
+	EXPECT(st == S_OK && file_is(4 * 512, g(CHECK_GPA), 1024), "read: status %d", st);
+	*(uint64_t *)g(DATA_GPA) = 0;
+	*(uint64_t *)g(DATA_GPA + 8) = 1;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_UNSUPP || st == S_IOERR, "write-zeroes: status %d", st);
+	st = request(T_FLUSH, 0, 0, 0, false, 512, &used);
+	EXPECT(st == S_OK, "flush: status %d", st);
+	EXPECT(file_is_pattern(0, 8192), "the image is still unchanged");
+}
+
+static void test_range_and_short_file(void)
+{
+	int64_t used;
+	int st;
+
+	open_disk("range.img", IMG_SECTORS * 512, false, "range");
+	printf("  out-of-range sectors, a file truncated under the disk\n");
+	io_calls = 0;
+	st = request(T_IN, IMG_SECTORS - 1, CHECK_GPA, 1024, true, 1024, &used);
+	EXPECT(st == S_IOERR && used == 1, "read across the end: status %d", st);
+	st = request(T_IN, IMG_SECTORS, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_IOERR, "read at the end: status %d", st);
+	st = request(T_IN, UINT64_MAX, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_IOERR, "sector 2^64-1: status %d", st);
+	st = request(T_IN, UINT64_MAX / 512 + 1, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_IOERR, "sector whose byte offset overflows: status %d", st);
+	st = request(T_IN, UINT64_MAX, CHECK_GPA, 1024, true, 1024, &used);
+	EXPECT(st == S_IOERR, "sector + count wraps around: status %d", st);
+	EXPECT(!io_calls, "no out-of-range request reached the host (%u calls)", io_calls);
+	st = request(T_OUT, IMG_SECTORS - 1, DATA_GPA, 1024, false, 1024, &used);
+	EXPECT(st == S_IOERR, "write across the end: status %d", st);
+	EXPECT(lseek(img_fd, 0, SEEK_END) == IMG_SECTORS * 512, "the file did not grow");
+	EXPECT(!nr_fails && !dev->broken, "out of range is no device failure");
+
+	/* Half the file goes away under the running disk. */
+	EXPECT(ftruncate(img_fd, IMG_SECTORS * 256) == 0, "truncate");
+	st = request(T_IN, IMG_SECTORS / 2 + 8, CHECK_GPA, 4096, true, 4096, &used);
+	EXPECT(st == S_IOERR, "read past the new end: status %d", st);
+	st = request(T_IN, IMG_SECTORS / 2 - 4, CHECK_GPA, 4096, true, 4096, &used);
+	EXPECT(st == S_IOERR, "read across the new end: status %d", st);
+	st = request(T_IN, 8, CHECK_GPA, 4096, true, 4096, &used);
+	EXPECT(st == S_OK && file_is(8 * 512, g(CHECK_GPA), 4096), "read before it: status %d",
+	       st);
+	EXPECT(!nr_fails && !dev->broken, "a short read is no device failure");
+}
+
+static void test_host_faults(void)
+{
+	uint8_t *d = g(DATA_GPA);
+	int64_t used;
+	unsigned int calls;
+	uint16_t before;
+	int st;
+
+	open_disk("faults.img", IMG_SECTORS * 512, false, "faults");
+	printf("  short transfers, EINTR, EIO, a reset during the I/O\n");
+	for (unsigned int i = 0; i < 8192; i++)
+		d[i] = (uint8_t)(i * 3 + 1);
+	io_fault = IO_SHORT;
+	io_calls = 0;
+	st = request(T_OUT, 50, DATA_GPA, 8192, false, 1536, &used);
+	calls = io_calls;
+	EXPECT(st == S_OK && file_is(50 * 512, d, 8192), "short writes: status %d", st);
+	EXPECT(calls >= 12, "%u pwritev calls for 8 KiB at <= 700 bytes each", calls);
+	memset(g(CHECK_GPA), 0, 8192);
+	st = request(T_IN, 50, CHECK_GPA, 8192, true, 3000, &used);
+	EXPECT(st == S_OK && used == 8193 && !memcmp(g(CHECK_GPA), d, 8192),
+	       "short reads: status %d used %lld", st, (long long)used);
+	io_fault = IO_EINTR;
+	st = request(T_IN, 50, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_OK && io_fault == IO_OK, "EINTR retried: status %d", st);
+
+	io_fault = IO_EIO;
+	st = request(T_IN, 0, CHECK_GPA, 4096, true, 4096, &used);
+	EXPECT(st == S_IOERR, "EIO on read: status %d", st);
+	memset(d, 0x77, 4096);
+	st = request(T_OUT, 0, DATA_GPA, 4096, false, 4096, &used);
+	EXPECT(st == S_IOERR, "EIO on write: status %d", st);
+	st = request(T_FLUSH, 0, 0, 0, false, 512, &used);
+	EXPECT(st == S_IOERR, "EIO on flush: status %d", st);
+	io_fault = IO_OK;
+	EXPECT(file_is_pattern(0, 4096), "the failed write changed nothing");
+	EXPECT(!nr_fails && !dev->broken, "host errors are no device failure");
+	st = request(T_IN, 0, CHECK_GPA, 4096, true, 4096, &used);
+	EXPECT(st == S_OK, "after the errors: status %d", st);
+
+	/* Reset while a read runs: the request is dropped, nothing is written back. */
+	io_fault = IO_RESET;
+	before = used_idx();
+	st = request(T_IN, 0, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_UNTOUCHED && used == -1 && used_idx() == before,
+	       "reset during I/O: status %#x, used %lld", st, (long long)used);
+	EXPECT(!dev->broken && !nr_fails, "a reset is no failure");
+	io_fault = IO_OK;
+	driver_ok((dev->host_features & ~F(VIRTIO_F_RING_EVENT_IDX)) | F(VIRTIO_F_VERSION_1));
+	nr_notifies = 0;
+	st = request(T_IN, 0, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_OK && used == 513 && nr_notifies == 1,
+	       "after the reset, no EVENT_IDX: status %d, %d interrupt(s)", st, nr_notifies);
+}
+
+static void test_malformed(void)
+{
+	struct seg s[3];
+	int64_t used;
+	uint16_t before;
+	int st;
+
+	printf("  malformed chains\n");
+	/* An 8-byte header. */
+	open_disk("bad1.img", IMG_SECTORS * 512, false, "bad");
+	s[0] = (struct seg){ HDR_GPA, 8, false };
+	s[1] = (struct seg){ STATUS_GPA, 1, true };
+	*(uint32_t *)g(HDR_GPA) = T_IN;
+	*(uint8_t *)g(STATUS_GPA) = S_UNTOUCHED;
+	submit(s, 2, false);
+	kick();
+	EXPECT(nr_fails == 1 && dev->broken, "short header fails the device (%d)", nr_fails);
+	EXPECT(dev->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET, "DEVICE_NEEDS_RESET");
+	EXPECT(used_idx() == 0, "nothing used");
+	/* A broken device does no more work. */
+	before = used_idx();
+	st = request(T_IN, 0, CHECK_GPA, 512, true, 512, &used);
+	EXPECT(st == S_UNTOUCHED && used == -1 && used_idx() == before, "broken: status %d", st);
+	EXPECT(nr_fails == 1, "failed once");
+
+	/* No status byte: header and data only. */
+	nr_fails = 0;
+	open_disk("bad2.img", IMG_SECTORS * 512, false, "bad");
+	s[0] = (struct seg){ HDR_GPA, 16, false };
+	s[1] = (struct seg){ DATA_GPA, 512, false };
+	memset(g(HDR_GPA), 0, 16);
+	*(uint32_t *)g(HDR_GPA) = T_OUT;
+	memset(g(DATA_GPA), 0x99, 512);
+	submit(s, 2, false);
+	kick();
+	EXPECT(nr_fails == 1 && dev->broken, "missing status fails the device");
+	EXPECT(file_is_pattern(0, 512), "nothing written");
+
+	/* No header at all: only a writable buffer. */
+	nr_fails = 0;
+	open_disk("bad3.img", IMG_SECTORS * 512, false, "bad");
+	s[0] = (struct seg){ CHECK_GPA, 513, true };
+	submit(s, 1, false);
+	kick();
+	EXPECT(nr_fails == 1 && dev->broken, "missing header fails the device");
+
+	/* A descriptor outside guest RAM: the virtqueue refuses the chain. */
+	nr_fails = 0;
+	open_disk("bad4.img", IMG_SECTORS * 512, false, "bad");
+	s[0] = (struct seg){ HDR_GPA, 16, false };
+	s[1] = (struct seg){ RAM_SIZE - 256, 512, true };
+	s[2] = (struct seg){ STATUS_GPA, 1, true };
+	*(uint32_t *)g(HDR_GPA) = T_IN;
+	submit(s, 3, false);
+	kick();
+	EXPECT(nr_fails == 1 && dev->broken && used_idx() == 0, "bad address fails the device");
+	nr_fails = 0;
+}
+
+static void test_indirect_event_idx(void)
+{
+	uint64_t f = open_disk("ind.img", IMG_SECTORS * 512, false, "ind");
+	uint16_t *avail_event = g(USED_GPA + 4 + 8 * QSZ);
+	int64_t used;
+	int st;
+
+	printf("  indirect descriptors, event index\n");
+	EXPECT(f & F(VIRTIO_F_RING_INDIRECT_DESC), "INDIRECT_DESC offered");
+	use_indirect = true;
+	memset(g(DATA_GPA), 0x42, 8192);
+	st = request(T_OUT, 32, DATA_GPA, 8192, false, 1024, &used);
+	EXPECT(st == S_OK && file_is(32 * 512, g(DATA_GPA), 8192), "indirect write: status %d",
+	       st);
+	st = request(T_IN, 32, CHECK_GPA, 8192, true, 4096, &used);
+	EXPECT(st == S_OK && used == 8193 && !memcmp(g(CHECK_GPA), g(DATA_GPA), 8192),
+	       "indirect read: status %d used %lld", st, (long long)used);
+	use_indirect = false;
+	EXPECT(*avail_event == avail_idx, "avail_event %u after %u requests", *avail_event,
+	       avail_idx);
+}
+
+static void test_create_errors(void)
+{
+	char path[4096], log[4096] = "";
+	int saved = dup(2), fd;
+	ssize_t n;
+
+	printf("  create errors\n");
+	snprintf(path, sizeof(path), "%s/stderr", workdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	dup2(fd, 2);
+	EXPECT(virtio_blk_create(&slot0, 0, "/nonexistent/disk.img", false, "x") == -1, "missing");
+	EXPECT(virtio_blk_create(&slot1, 1, "/nonexistent/disk2.img", true, "x") == -1, "missing 2");
+	make_image("tiny.img", 100);
+	EXPECT(virtio_blk_create(&slot0, 0, img_path, false, "x") == -1, "100-byte image");
+	make_image("long.img", 4096);
+	EXPECT(virtio_blk_create(&slot0, 0, img_path, false, "123456789012345678901") == -1,
+	       "21-byte serial");
+	EXPECT(virtio_blk_create(&slot0, 0, workdir, true, "x") == -1, "a directory");
+	/* The image in use by another disk. */
+	open_disk("busy.img", 8192, false, "busy");
+	EXPECT(virtio_blk_create(&slot0, 0, img_path, false, "x") == -1, "image in use");
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, log, sizeof(log) - 1, 0);
+	close(fd);
+	log[n > 0 ? n : 0] = '\0';
+	printf("%s", log);
+	EXPECT(strstr(log, "/nonexistent/disk.img (VIRTIO_BLK_IMAGE)"), "names path and symbol");
+	EXPECT(strstr(log, "/nonexistent/disk2.img (VIRTIO_BLK2_IMAGE"), "second disk's symbol");
+	EXPECT(strstr(log, "less than one 512-byte sector"), "tiny image");
+	EXPECT(strstr(log, "VIRTIO_BLK_SERIAL"), "long serial names the symbol");
+	EXPECT(strstr(log, "not a regular file"), "directory refused");
+	EXPECT(strstr(log, "in use"), "busy image refused");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s <scratch folder>\n", argv[0]);
+		return 2;
+	}
+	workdir = argv[1];
+	mem.ram = aligned_alloc(4096, RAM_SIZE);
+	if (!mem.ram)
+		return 1;
+	memset(mem.ram, 0, RAM_SIZE);
+	mem.size = mem.low_size = RAM_SIZE;
+	test_config_and_rw();
+	test_flush_and_id();
+	test_discard_write_zeroes();
+	test_readonly();
+	test_range_and_short_file();
+	test_host_faults();
+	test_malformed();
+	test_indirect_event_idx();
+	test_create_errors();
+	free(mem.ram);
+	return unit_done("test_virtio_blk");
+}

@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net (devices/virtio/net.c) against a fake guest: split rings in
+ * a malloc'd guest RAM driven the way a driver does (descriptor table,
+ * avail ring, used ring as the virtio 1.x spec lays them out), the real
+ * virtqueue.c, and a SOCK_SEQPACKET socketpair in place of the tap (one
+ * read or write is one frame, as on a tap). The test reads and writes
+ * the other end of the pair, so every frame is checked where the host
+ * would see it. The transport's functions (notify, fail, add_fd) and
+ * TUNSETOFFLOAD are stubs that record what the device asked for; the fd
+ * the device asks to be watched goes into a real epoll set, as on the
+ * device thread, so a busy loop shows as an event that never goes away.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/virtio_net.h>
+
+#include "core/memory.h"
+#include "devices/virtio/net.h"
+#include "devices/virtio/tap.h"
+#include "devices/virtio/virtio.h"
+#include "devices/virtio/virtqueue.h"
+#include "unit.h"
+
+#define RAM_SIZE (4u << 20)
+#define QSIZE 16
+#define RING_GPA(q) (0x10000u + (q)*0x4000u) /* desc, then avail, then used */
+#define BUF_GPA 0x100000u
+
+/* ------------------------------------------------------------------ stubs */
+
+static unsigned int notified[VIRTIO_MAX_QUEUES];
+static unsigned int failed;
+static char fail_msg[256];
+static int offload_flags = -1;
+static unsigned int offload_calls;
+
+void virtio_dev_notify(struct virtio_dev *dev, unsigned int q)
+{
+	(void)dev;
+	notified[q]++;
+}
+
+void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)locked;
+	va_start(ap, fmt);
+	vsnprintf(fail_msg, sizeof(fail_msg), fmt, ap);
+	va_end(ap);
+	printf("    (device failed: %s)\n", fail_msg);
+	dev->broken = true;
+	dev->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+	failed++;
+}
+
+/* The fd the device thread would watch, and for what. */
+static int watch_fd = -1;
+static uint32_t watch_events;
+
+int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events)
+{
+	(void)dev;
+	watch_fd = fd;
+	watch_events = epoll_events;
+	return 0;
+}
+
+int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
+{
+	(void)dev;
+	(void)slot;
+	return -1;
+}
+
+int tap_open(const char *name, bool vnet_hdr)
+{
+	(void)name;
+	(void)vnet_hdr;
+	return -1;
+}
+
+int tap_set_offload(int fd, unsigned int flags)
+{
+	(void)fd;
+	offload_flags = (int)flags;
+	offload_calls++;
+	return 0;
+}
+
+/* ------------------------------------------------------------ fake guest */
+
+struct vring_desc_ {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+#define DESC_NEXT 1
+#define DESC_WRITE 2
+
+static struct guest_mem mem;
+static struct virtio_dev *dev;
+static int peer = -1, tapfd = -1;
+static uint16_t next_desc[2], avail_idx[2], used_seen[2];
+static uint32_t buf_next;
+
+static void *gva(uint64_t gpa)
+{
+	return mem.ram + gpa;
+}
+
+static struct vring_desc_ *desc(unsigned int q)
+{
+	return gva(RING_GPA(q));
+}
+
+static uint16_t *avail(unsigned int q)
+{
+	return gva(RING_GPA(q) + 16 * QSIZE); /* flags, idx, ring[] */
+}
+
+static uint16_t *used(unsigned int q)
+{
+	return gva(RING_GPA(q) + 0x2000); /* flags, idx, then {id, len} pairs */
+}
+
+/* A guest buffer of len bytes. */
+static uint64_t gbuf(uint32_t len)
+{
+	uint64_t gpa = BUF_GPA + buf_next;
+
+	buf_next += (len + 63) & ~63u;
+	if (buf_next > RAM_SIZE - BUF_GPA) {
+		printf("test bug: out of fake guest RAM\n");
+		exit(2);
+	}
+	return gpa;
+}
+
+struct seg {
+	uint64_t gpa;
+	uint32_t len;
+	bool write;
+};
+
+/* Post a chain on queue q; returns its head. */
+static uint16_t post(unsigned int q, const struct seg *s, unsigned int n)
+{
+	uint16_t head = next_desc[q] % QSIZE;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct vring_desc_ *d = &desc(q)[(head + i) % QSIZE];
+
+		d->addr = s[i].gpa;
+		d->len = s[i].len;
+		d->flags = (uint16_t)((s[i].write ? DESC_WRITE : 0) | (i + 1 < n ? DESC_NEXT : 0));
+		d->next = (uint16_t)((head + i + 1) % QSIZE);
+	}
+	next_desc[q] = (uint16_t)(next_desc[q] + n);
+	avail(q)[2 + avail_idx[q] % QSIZE] = head;
+	__atomic_store_n(&avail(q)[1], ++avail_idx[q], __ATOMIC_RELEASE);
+	return head;
+}
+
+/* The next used entry of queue q: 1 and id/len, or 0 if none. */
+static int take_used(unsigned int q, uint32_t *id, uint32_t *len)
+{
+	uint16_t idx = __atomic_load_n(&used(q)[1], __ATOMIC_ACQUIRE);
+	uint32_t *ring = (uint32_t *)&used(q)[2];
+
+	if (idx == used_seen[q])
+		return 0;
+	*id = ring[2 * (used_seen[q] % QSIZE)];
+	*len = ring[2 * (used_seen[q] % QSIZE) + 1];
+	used_seen[q]++;
+	return 1;
+}
+
+static void setup(bool vnet_hdr, uint64_t guest_features)
+{
+	int sv[2];
+
+	memset(mem.ram, 0, RAM_SIZE);
+	memset(next_desc, 0, sizeof(next_desc));
+	memset(avail_idx, 0, sizeof(avail_idx));
+	memset(used_seen, 0, sizeof(used_seen));
+	memset(notified, 0, sizeof(notified));
+	buf_next = 0;
+	failed = 0;
+	offload_flags = -1;
+	offload_calls = 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv)) {
+		perror("socketpair");
+		exit(2);
+	}
+	tapfd = sv[0];
+	peer = sv[1];
+	dev = virtio_net_new(0, tapfd, "52:54:00:12:34:56", vnet_hdr);
+	if (!dev) {
+		printf("virtio_net_new failed\n");
+		exit(2);
+	}
+	pthread_mutex_init(&dev->lock, NULL);
+	/* The device thread's epoll set, as virtio.c builds it. */
+	dev->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (watch_fd < 0 || epoll_ctl(dev->epoll_fd, EPOLL_CTL_ADD, watch_fd,
+				      &(struct epoll_event){ .events = watch_events })) {
+		printf("the device watches no fd\n");
+		exit(2);
+	}
+	dev->guest_features = guest_features | (1ULL << VIRTIO_F_VERSION_1);
+	dev->status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+		      VIRTIO_STATUS_DRIVER_OK;
+	for (unsigned int q = 0; q < 2; q++) {
+		struct virtq *vq = &dev->vq[q];
+
+		vq->num = QSIZE;
+		vq->desc_gpa = RING_GPA(q);
+		vq->avail_gpa = RING_GPA(q) + 16 * QSIZE;
+		vq->used_gpa = RING_GPA(q) + 0x2000;
+		vq->indirect = false;
+		vq->event_idx = false;
+		if (virtq_start(vq, &mem, q ? "net0.q1" : "net0.q0")) {
+			printf("virtq_start failed\n");
+			exit(2);
+		}
+		vq->ready = true;
+	}
+}
+
+static void teardown(void)
+{
+	close(dev->epoll_fd);
+	close(watch_fd);
+	watch_fd = -1;
+	close(tapfd);
+	close(peer);
+	pthread_mutex_destroy(&dev->lock);
+	free(dev->priv);
+	dev = NULL;
+}
+
+static void fill(void *p, size_t len, unsigned int seed)
+{
+	uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(seed + i * 7 + (i >> 8));
+}
+
+/* Ready events on the device's epoll right now (0: the tap is not watched or idle). */
+static int tap_events(void)
+{
+	struct epoll_event ev;
+
+	return epoll_wait(dev->epoll_fd, &ev, 1, 0);
+}
+
+/* ------------------------------------------------------------------ tests */
+
+/* TX: header in its own descriptor (or split), frame over two; the peer gets the frame. */
+static void test_tx(bool vnet_hdr, uint32_t hdr_split)
+{
+	uint8_t frame[1000], got[2000];
+	struct virtio_net_hdr_v1 hdr = { .flags = 0, .num_buffers = 0 };
+	uint64_t h = gbuf(sizeof(hdr)), f1 = gbuf(400), f2 = gbuf(600);
+	uint32_t id, len;
+	uint16_t head;
+	ssize_t n;
+
+	printf("  tx %s, header split at %u\n", vnet_hdr ? "with vnet header" : "plain", hdr_split);
+	setup(vnet_hdr, 0);
+	if (vnet_hdr) {
+		hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		hdr.csum_start = 34;
+		hdr.csum_offset = 16;
+	}
+	memcpy(gva(h), &hdr, sizeof(hdr));
+	fill(frame, sizeof(frame), 3);
+	/* 12 header bytes then the frame, laid over descriptors: hdr_split | rest | f1 | f2 */
+	memcpy(gva(f1), frame, 400);
+	memcpy(gva(f2), frame + 400, 600);
+	if (hdr_split) {
+		struct seg s[] = { { h, hdr_split, false },
+				   { h + hdr_split, sizeof(hdr) - hdr_split, false },
+				   { f1, 400, false },
+				   { f2, 600, false } };
+		head = post(1, s, 4);
+	} else {
+		struct seg s[] = { { h, sizeof(hdr), false },
+				   { f1, 400, false },
+				   { f2, 600, false } };
+		head = post(1, s, 3);
+	}
+	dev->ops->queue_notify(dev, 1);
+	n = recv(peer, got, sizeof(got), 0);
+	if (vnet_hdr) {
+		EXPECT(n == (ssize_t)(sizeof(hdr) + sizeof(frame)), "peer got %zd bytes", n);
+		EXPECT(n > 0 && !memcmp(got, &hdr, sizeof(hdr)), "vnet header passed as is");
+		EXPECT(n > 0 && !memcmp(got + sizeof(hdr), frame, sizeof(frame)), "frame intact");
+	} else {
+		EXPECT(n == (ssize_t)sizeof(frame), "peer got %zd bytes, want %zu", n,
+		       sizeof(frame));
+		EXPECT(n > 0 && !memcmp(got, frame, sizeof(frame)), "frame intact");
+	}
+	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "exactly one frame");
+	EXPECT(take_used(1, &id, &len) && id == head && len == 0, "used id %u len %u", id, len);
+	EXPECT(notified[1] == 1, "tx notified %u times", notified[1]);
+	EXPECT(!failed, "device failed");
+	teardown();
+}
+
+/* RX: a frame from the peer lands behind the header; used len counts the header. */
+static void test_rx(bool vnet_hdr)
+{
+	uint8_t frame[1400], pkt[1500];
+	struct virtio_net_hdr_v1 in_hdr = { .flags = VIRTIO_NET_HDR_F_DATA_VALID }, got_hdr;
+	uint64_t b1 = gbuf(8), b2 = gbuf(2048);
+	uint32_t id, len, want;
+	uint16_t head;
+	uint8_t flat[2056];
+
+	printf("  rx %s\n", vnet_hdr ? "with vnet header" : "plain");
+	setup(vnet_hdr, 0);
+	memset(gva(b1), 0xaa, 8);
+	memset(gva(b2), 0xaa, 2048);
+	head = post(0, (struct seg[]){ { b1, 8, true }, { b2, 2048, true } }, 2);
+	fill(frame, sizeof(frame), 11);
+	if (vnet_hdr) {
+		memcpy(pkt, &in_hdr, sizeof(in_hdr));
+		memcpy(pkt + sizeof(in_hdr), frame, sizeof(frame));
+		EXPECT(send(peer, pkt, sizeof(in_hdr) + sizeof(frame), 0) > 0, "send");
+	} else {
+		EXPECT(send(peer, frame, sizeof(frame), 0) > 0, "send");
+	}
+	EXPECT(tap_events() == 1, "the tap is watched while the guest has buffers");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	want = (uint32_t)(sizeof(got_hdr) + sizeof(frame));
+	EXPECT(take_used(0, &id, &len) && id == head && len == want, "used id %u len %u, want %u",
+	       id, len, want);
+	memcpy(flat, gva(b1), 8);
+	memcpy(flat + 8, gva(b2), 2048);
+	memcpy(&got_hdr, flat, sizeof(got_hdr));
+	EXPECT(got_hdr.num_buffers == 1, "num_buffers %u", got_hdr.num_buffers);
+	EXPECT(got_hdr.flags == (vnet_hdr ? VIRTIO_NET_HDR_F_DATA_VALID : 0), "header flags 0x%x",
+	       got_hdr.flags);
+	EXPECT(got_hdr.gso_type == VIRTIO_NET_HDR_GSO_NONE && !got_hdr.hdr_len &&
+		       !got_hdr.gso_size && !got_hdr.csum_start && !got_hdr.csum_offset,
+	       "rest of the header zero");
+	EXPECT(!memcmp(flat + sizeof(got_hdr), frame, sizeof(frame)), "frame intact");
+	EXPECT(flat[want] == 0xaa, "nothing written past the frame");
+	EXPECT(notified[0] == 1, "rx notified %u times", notified[0]);
+	EXPECT(!take_used(0, &id, &len), "one used entry");
+	EXPECT(!failed, "device failed");
+	teardown();
+}
+
+/* No receive buffer: the tap stops being watched; the rx kick resumes. */
+static void test_rx_no_buffers(void)
+{
+	uint8_t frame[100];
+	uint64_t b = gbuf(2048);
+	uint32_t id, len;
+
+	printf("  rx without guest buffers\n");
+	setup(false, 0);
+	fill(frame, sizeof(frame), 5);
+	EXPECT(send(peer, frame, sizeof(frame), 0) > 0, "send");
+	EXPECT(send(peer, frame, sizeof(frame), 0) > 0, "send");
+	EXPECT(tap_events() == 1, "tap readable");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	EXPECT(!take_used(0, &id, &len), "nothing used");
+	/* The frames are still pending, but epoll no longer wakes the device thread. */
+	EXPECT(tap_events() == 0, "the device thread would spin: tap still watched");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN); /* a stray call changes nothing */
+	EXPECT(tap_events() == 0, "tap watched again without buffers");
+	/* The guest posts one buffer and kicks: one frame in, then unwatched again. */
+	post(0, (struct seg[]){ { b, 2048, true } }, 1);
+	dev->ops->queue_notify(dev, 0);
+	EXPECT(take_used(0, &id, &len) && len == 12 + sizeof(frame), "used len %u", len);
+	EXPECT(!memcmp((uint8_t *)gva(b) + 12, frame, sizeof(frame)), "frame intact");
+	EXPECT(tap_events() == 0, "still a frame and no buffer: not watched");
+	/* Two more buffers: the second frame, then the tap is watched (idle). */
+	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
+	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
+	dev->ops->queue_notify(dev, 0);
+	EXPECT(take_used(0, &id, &len) && len == 12 + sizeof(frame), "used len %u", len);
+	EXPECT(!take_used(0, &id, &len), "only two frames");
+	EXPECT(tap_events() == 0, "idle tap");
+	EXPECT(send(peer, frame, 60, 0) > 0, "send");
+	EXPECT(tap_events() == 1, "buffer held and tap watched: a new frame wakes the thread");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	EXPECT(take_used(0, &id, &len) && len == 12 + 60, "held buffer used, len %u", len);
+	EXPECT(!failed, "device failed");
+	teardown();
+}
+
+/* A transmit chain shorter than the header fails the device, nothing reaches the tap. */
+static void test_tx_short(void)
+{
+	uint8_t got[100];
+	uint64_t h = gbuf(64);
+	uint32_t id, len;
+
+	printf("  tx chain shorter than the header\n");
+	setup(false, 0);
+	post(1, (struct seg[]){ { h, 8, false } }, 1);
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(failed == 1, "failed %u times", failed);
+	EXPECT(dev->broken, "device not broken");
+	EXPECT(strstr(fail_msg, "shorter than the 12-byte"), "message: %s", fail_msg);
+	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "nothing sent");
+	EXPECT(!take_used(1, &id, &len), "nothing used");
+	/* Broken: a good chain after it is left alone. */
+	post(1, (struct seg[]){ { h, 12, false }, { gbuf(60), 60, false } }, 2);
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "nothing sent when broken");
+	EXPECT(failed == 1, "failed %u times", failed);
+	teardown();
+}
+
+/* Malformed chains (bad index, loop, address outside RAM) fail the device. */
+static void test_malformed(void)
+{
+	uint32_t id, len;
+
+	printf("  malformed chains\n");
+	setup(false, 0);
+	post(1, (struct seg[]){ { RAM_SIZE - 4, 64, false } }, 1); /* past the end of RAM */
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(failed == 1 && dev->broken, "address outside RAM: failed %u", failed);
+	teardown();
+
+	setup(false, 0);
+	post(1, (struct seg[]){ { gbuf(12), 12, false }, { gbuf(60), 60, false } }, 2);
+	desc(1)[1].flags |= DESC_NEXT;
+	desc(1)[1].next = 0; /* loop */
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(failed == 1 && dev->broken, "descriptor loop: failed %u", failed);
+	teardown();
+
+	setup(false, 0);
+	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
+	avail(0)[2] = QSIZE + 3; /* head out of range */
+	EXPECT(send(peer, "0123456789abcdef", 16, 0) > 0, "send");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	EXPECT(failed == 1 && dev->broken, "bad head index: failed %u", failed);
+	EXPECT(!take_used(0, &id, &len), "nothing used");
+	teardown();
+
+	setup(false, 0);
+	post(0, (struct seg[]){ { gbuf(8), 8, true } }, 1); /* rx buffer shorter than the header */
+	EXPECT(send(peer, "0123456789abcdef", 16, 0) > 0, "send");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	EXPECT(failed == 1 && dev->broken, "short rx chain: failed %u", failed);
+	EXPECT(tap_events() == 0, "broken device does not watch the tap");
+	teardown();
+}
+
+/* Frames too long or empty are dropped (chain used, device alive). */
+static void test_tx_oversized(void)
+{
+	uint32_t big = VIRTIO_NET_MAX_FRAME + 1;
+	uint64_t h = gbuf(12), f = gbuf(big);
+	uint8_t got[100];
+	uint32_t id, len;
+	uint16_t head;
+
+	printf("  tx frame over %d bytes, empty frame\n", VIRTIO_NET_MAX_FRAME);
+	setup(false, 0);
+	head = post(1, (struct seg[]){ { h, 12, false }, { f, big, false } }, 2);
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "oversized frame sent");
+	EXPECT(take_used(1, &id, &len) && id == head && len == 0, "chain returned");
+	head = post(1, (struct seg[]){ { h, 12, false } }, 1);
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "empty frame sent");
+	EXPECT(take_used(1, &id, &len) && id == head && len == 0, "chain returned");
+	EXPECT(!failed, "device failed");
+	teardown();
+}
+
+/* A reset between pop and push: the chain is dropped, not pushed. */
+static void test_reset_drops(void)
+{
+	uint32_t id, len;
+
+	printf("  rx chain held across a reset\n");
+	setup(false, 0);
+	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
+	dev->ops->queue_notify(dev, 0); /* pops the chain, no frame: held */
+	dev->generation++; /* the guest reset (and re-initialised) the device */
+	EXPECT(send(peer, "0123456789abcdef", 16, 0) > 0, "send");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	EXPECT(!take_used(0, &id, &len), "a chain from before the reset was pushed");
+	teardown();
+}
+
+/* Features, config space and the offloads handed to the tap. */
+static void test_features(void)
+{
+	uint8_t cfg[12];
+	uint64_t off = (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+		       (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
+		       (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6);
+	uint64_t base = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
+			(1ULL << VIRTIO_F_VERSION_1);
+
+	printf("  features, config, offloads\n");
+	setup(false, 0);
+	EXPECT((dev->host_features & (base | off)) == base, "plain features 0x%llx",
+	       (unsigned long long)dev->host_features);
+	EXPECT(!(dev->host_features & (1ULL << VIRTIO_NET_F_MRG_RXBUF)), "no MRG_RXBUF");
+	dev->ops->config_read(dev, 0, cfg, sizeof(cfg));
+	EXPECT(!memcmp(cfg, "\x52\x54\x00\x12\x34\x56", 6), "MAC in config space");
+	EXPECT(cfg[6] == VIRTIO_NET_S_LINK_UP && cfg[7] == 0, "link up");
+	dev->ops->config_read(dev, 4, cfg, 4);
+	EXPECT(cfg[0] == 0x34 && cfg[1] == 0x56 && cfg[2] == 1, "config at offset 4");
+	dev->ops->config_read(dev, 200, cfg, 4);
+	EXPECT(!cfg[0] && !cfg[3], "config past the end reads 0");
+	dev->ops->queue_notify(dev, 0);
+	EXPECT(offload_calls == 0, "TUNSETOFFLOAD without a vnet header");
+	teardown();
+
+	setup(true, (1ULL << VIRTIO_NET_F_GUEST_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_TSO4));
+	EXPECT((dev->host_features & (base | off)) == (base | off), "offload features 0x%llx",
+	       (unsigned long long)dev->host_features);
+	dev->ops->queue_notify(dev, 0);
+	EXPECT(offload_flags == (TAP_OFFLOAD_CSUM | TAP_OFFLOAD_TSO4), "offload 0x%x",
+	       offload_flags);
+	dev->ops->queue_notify(dev, 1);
+	EXPECT(offload_calls == 1, "TUNSETOFFLOAD once per driver, %u calls", offload_calls);
+	dev->generation++;
+	dev->guest_features = (1ULL << VIRTIO_NET_F_GUEST_TSO6); /* TSO without csum: none */
+	dev->ops->queue_notify(dev, 0);
+	EXPECT(offload_calls == 2 && offload_flags == 0, "after reset: offload 0x%x",
+	       offload_flags);
+	teardown();
+
+	EXPECT(!virtio_net_new(0, 0, "52:54:00:12:34", false), "short MAC accepted");
+	EXPECT(!virtio_net_new(0, 0, "53:54:00:12:34:56", false), "multicast MAC accepted");
+	EXPECT(!virtio_net_new(0, 0, "52-54-00-12-34-56", false), "bad separator accepted");
+	EXPECT(!virtio_net_new(0, 0, "52:54:00:12:34:5g", false), "bad hex accepted");
+}
+
+int main(void)
+{
+	mem.ram = calloc(1, RAM_SIZE);
+	mem.size = mem.low_size = RAM_SIZE;
+	test_tx(false, 0);
+	test_tx(false, 5);
+	test_tx(true, 0);
+	test_tx(true, 10);
+	test_rx(false);
+	test_rx(true);
+	test_rx_no_buffers();
+	test_tx_short();
+	test_malformed();
+	test_tx_oversized();
+	test_reset_drops();
+	test_features();
+	free(mem.ram);
+	return unit_done("virtio-net");
+}

@@ -1,0 +1,1 @@
+test_virtio_net-srcs := devices/virtio/net.c devices/virtio/virtqueue.c core/memory.c core/log.c

@@ -1,0 +1,1 @@
+test_virtqueue-srcs := devices/virtio/virtqueue.c core/memory.c core/log.c
