@@ -143,6 +143,7 @@ obj-$(CONFIG_I8042) += devices/i8042.o
 obj-$(CONFIG_RTC_CMOS) += devices/rtc_cmos.o
 obj-$(CONFIG_VIRTIO_MMIO) += devices/virtio/virtqueue.o devices/virtio/virtio.o \
 	devices/virtio/mmio.o
+obj-$(CONFIG_VIRTIO_BLK) += devices/virtio/blk.o
 obj-$(CONFIG_VIRTIO_RNG) += devices/virtio/rng.o
 obj-$(CONFIG_VIRTIO_NET) += devices/virtio/net.o devices/virtio/tap.o
 

@@ -252,15 +252,15 @@ static int blk_zero_range(struct blk *b, uint64_t off, uint64_t len, bool may_un
 }
 
 /* DISCARD / WRITE_ZEROES: the ranges follow the header in the readable part. */
-static uint8_t blk_dwz(struct blk *b, const struct virtq_elem *e, uint64_t out_len,
-		       uint64_t in_len, uint32_t type)
+static uint8_t blk_dwz(struct blk *b, const struct virtq_elem *e, uint64_t out_len, uint64_t in_len,
+		       uint32_t type)
 {
 	bool discard = type == VIRTIO_BLK_T_DISCARD;
 	uint64_t bytes = out_len - sizeof(struct blk_req_hdr);
 	uint64_t nr = bytes / sizeof(struct blk_dwz_range);
 
-	if (!(b->dev.guest_features & (1ull << (discard ? VIRTIO_BLK_F_DISCARD :
-							  VIRTIO_BLK_F_WRITE_ZEROES))))
+	if (!(b->dev.guest_features &
+	      (1ull << (discard ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES))))
 		return VIRTIO_BLK_S_UNSUPP;
 	if (b->readonly || in_len != 1 || !nr || bytes % sizeof(struct blk_dwz_range) ||
 	    nr > BLK_DWZ_MAX_SEG)
@@ -274,7 +274,8 @@ static uint8_t blk_dwz(struct blk *b, const struct virtq_elem *e, uint64_t out_l
 			return VIRTIO_BLK_S_IOERR;
 		if (r.flags & ~(discard ? 0 : VIRTIO_BLK_DWZ_F_UNMAP))
 			return VIRTIO_BLK_S_UNSUPP;
-		if (r.num_sectors > BLK_DWZ_MAX_SECTORS || !blk_in_range(b, r.sector, r.num_sectors))
+		if (r.num_sectors > BLK_DWZ_MAX_SECTORS ||
+		    !blk_in_range(b, r.sector, r.num_sectors))
 			return VIRTIO_BLK_S_IOERR;
 		if (!r.num_sectors)
 			continue;
@@ -375,8 +376,7 @@ static uint8_t *blk_frame(struct blk *b, const struct virtq_elem *e, struct blk_
 
 	*out_len = iov_total(e->iov, e->nr_out);
 	*in_len = iov_total(e->iov + e->nr_out, e->nr_in);
-	if (*out_len < sizeof(*h) ||
-	    virtq_copy_from_out(e, 0, h, sizeof(*h)) != sizeof(*h)) {
+	if (*out_len < sizeof(*h) || virtq_copy_from_out(e, 0, h, sizeof(*h)) != sizeof(*h)) {
 		virtio_dev_fail(&b->dev, true, "request %u has no 16-byte header (%llu bytes)",
 				e->head, (unsigned long long)*out_len);
 		return NULL;
@@ -412,7 +412,7 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 		}
 		rc = virtq_pop(vq, e); /* with EVENT_IDX, an empty queue re-arms the kick */
 		if (rc < 0)
-			virtio_dev_fail(dev, true, "queue %u: malformed descriptor chain", q);
+			virtio_dev_fail(dev, true, "malformed descriptor chain: %s", vq->error);
 		status = rc > 0 ? blk_frame(b, e, &h, &out_len, &in_len) : NULL;
 		gen = dev->generation;
 		pthread_mutex_unlock(&dev->lock);
@@ -505,7 +505,8 @@ static int blk_setup(struct blk *b, const char *sym)
 	if (size % SECTOR_SIZE)
 		pr_warn("%s: %s (%s_IMAGE) is %lld bytes, not a multiple of 512: the last %lld "
 			"bytes are not part of the disk",
-			b->dev.name, b->path, sym, (long long)size, (long long)(size % SECTOR_SIZE));
+			b->dev.name, b->path, sym, (long long)size,
+			(long long)(size % SECTOR_SIZE));
 	b->capacity = (uint64_t)size >> SECTOR_SHIFT;
 	/*
 	 * Can the file system punch holes? Probe past the end of the file,
@@ -514,8 +515,8 @@ static int blk_setup(struct blk *b, const char *sym)
 	if (!b->readonly) {
 		uint64_t end = ((uint64_t)size + 4095) & ~4095ull;
 
-		b->can_punch = !blk_fallocate(b, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, end,
-					      4096);
+		b->can_punch =
+			!blk_fallocate(b, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, end, 4096);
 	}
 	while (exp < 3 && (SECTOR_SIZE << (exp + 1)) <= blksize)
 		exp++;

@@ -72,14 +72,15 @@ static void set_status(struct virtio_dev *dev, uint32_t val)
 		uint64_t drv = dev->mmio.driver_features;
 
 		if (drv & ~offered(dev)) {
-			pr_warn("virtio %s: the driver accepts features %#llx that were not offered; "
-				"FEATURES_OK refused",
-				dev->name, (unsigned long long)(drv & ~offered(dev)));
+			bad_access(dev, VIRTIO_MMIO_STATUS, 4, true,
+				   "FEATURES_OK refused: the driver accepts features that were not "
+				   "offered");
 			val &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
 		} else if (!(drv & (1ULL << VIRTIO_F_VERSION_1))) {
-			pr_warn("virtio %s: the driver did not accept VIRTIO_F_VERSION_1 (legacy "
-				"drivers are not supported); FEATURES_OK refused",
-				dev->name);
+			bad_access(
+				dev, VIRTIO_MMIO_STATUS, 4, true,
+				"FEATURES_OK refused: the driver did not accept VIRTIO_F_VERSION_1 "
+				"(legacy drivers are not supported)");
 			val &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
 		} else {
 			dev->guest_features = drv;
@@ -118,9 +119,11 @@ static void set_queue_ready(struct virtio_dev *dev, struct virtq *vq, uint32_t v
 	}
 	if (vq->ready)
 		return;
-	if (!(dev->status & VIRTIO_STATUS_FEATURES_OK) || dev->broken) {
+	if (dev->broken)
+		return; /* refused quietly: the failure was logged */
+	if (!(dev->status & VIRTIO_STATUS_FEATURES_OK)) {
 		bad_access(dev, VIRTIO_MMIO_QUEUE_READY, 4, true,
-			   "queue enabled before FEATURES_OK or while the device needs a reset");
+			   "queue enabled before FEATURES_OK");
 		return;
 	}
 	if (vq->num > dev->ops->queue_max) {
@@ -200,10 +203,13 @@ static void reg_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 		set_queue_ready(dev, vq, val);
 		return;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
-		/* No ioeventfd took it (or a value no ioeventfd matches). */
+		/* No ioeventfd took it, or a value no ioeventfd matches. */
 		if (val >= dev->ops->nr_queues)
-			break;
-		if (dev->vq[val].ready && !dev->broken)
+			virtio_dev_fail(dev, true, "kick of queue %u, the device has %u", val,
+					dev->ops->nr_queues);
+		else if (!dev->vq[val].ready && (dev->status & VIRTIO_STATUS_DRIVER_OK))
+			virtio_dev_fail(dev, true, "kick of queue %u, which is not enabled", val);
+		else if (dev->vq[val].ready && !dev->broken)
 			virtio_dev_kick(dev, val);
 		return;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
@@ -338,16 +344,22 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 	pthread_mutex_lock(&dev->lock);
 	first = !dev->broken;
 	if (first) {
+		const char *why = "";
+
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		pr_err("virtio %s: %s; the device needs a reset and refuses work until then",
-		       dev->name, msg);
+		/* The queue's own reason, if a virtq call failed: one line says it all. */
+		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES && !*why; q++)
+			why = dev->vq[q].error;
+		pr_err("virtio %s: %s%s%s; the device needs a reset and refuses work until then",
+		       dev->name, msg, *why ? ": " : "", why);
 		dev->broken = true;
 		dev->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 		dev->isr |= VIRTIO_MMIO_INT_CONFIG;
 		/* No queue is touched until the reset: virtq_pop/push see no rings. */
 		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+			dev->vq[q].error[0] = '\0';
 			dev->vq[q].desc = NULL;
 			dev->vq[q].avail = NULL;
 			dev->vq[q].used = NULL;

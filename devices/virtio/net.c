@@ -271,9 +271,10 @@ static void net_rx(struct virtio_net *n)
 	struct virtq_elem *e = &n->rx_elem;
 	unsigned int pushed = 0;
 	const uint16_t one = 1; /* num_buffers, little-endian on x86 */
+	unsigned int budget;
 
 	net_sync_offload(n);
-	for (unsigned int budget = RX_BUDGET; budget; budget--) {
+	for (budget = RX_BUDGET; budget; budget--) {
 		struct iovec *in;
 		ssize_t len;
 		uint32_t used;
@@ -305,6 +306,12 @@ static void net_rx(struct virtio_net *n)
 			net_watch_tap(n, true); /* keep the chain for the next frame */
 			break;
 		}
+		/* tun cuts a frame to the buffer: one that fills it was likely cut */
+		if ((uint64_t)len + (n->vnet_hdr ? 0 : VIRTIO_NET_HDR_LEN) >= e->in_len &&
+		    ratelimit_ok(&n->rl_rx))
+			pr_warn("%s: rx: a frame filled the guest's whole %u-byte buffer and was "
+				"probably truncated (is the tap's MTU above the guest's?)",
+				dev->name, e->in_len);
 		if (n->vnet_hdr) {
 			used = (uint32_t)len;
 			virtq_copy_to_in(e, offsetof(struct virtio_net_hdr_v1, num_buffers), &one,
@@ -323,6 +330,9 @@ static void net_rx(struct virtio_net *n)
 		pthread_mutex_unlock(&dev->lock);
 		n->rx_held = false;
 	}
+	/* Out of budget, not of frames or buffers: the loop comes back for the rest. */
+	if (!budget)
+		net_watch_tap(n, true);
 	if (pushed)
 		virtio_dev_notify(dev, VIRTIO_NET_RXQ);
 }

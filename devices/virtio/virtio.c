@@ -161,13 +161,21 @@ static enum seccomp_thread thread_kind(const struct virtio_dev *dev)
 	}
 }
 
-/* Should a kick of queue q reach the device model? */
+/*
+ * Should a kick of queue q reach the device model? Not before DRIVER_OK
+ * (the DRIVER_OK write kicks every live queue again) nor once broken; a
+ * running driver that kicks a queue it never enabled breaks the device.
+ */
 static bool queue_live(struct virtio_dev *dev, unsigned int q)
 {
-	bool live;
+	bool live = false;
 
 	pthread_mutex_lock(&dev->lock);
-	live = (dev->status & VIRTIO_STATUS_DRIVER_OK) && !dev->broken && dev->vq[q].ready;
+	if ((dev->status & VIRTIO_STATUS_DRIVER_OK) && !dev->broken) {
+		live = dev->vq[q].ready;
+		if (!live)
+			virtio_dev_fail(dev, true, "kick of queue %u, which is not enabled", q);
+	}
 	pthread_mutex_unlock(&dev->lock);
 	return live;
 }

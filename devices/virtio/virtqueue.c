@@ -12,10 +12,11 @@
  * avail_event from reading the guest's flags or used_event, as the
  * driver does on its side.
  */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "core/log.h"
 #include "core/memory.h"
 #include "devices/virtio/virtqueue.h"
 
@@ -83,16 +84,25 @@ static uint16_t *avail_event(struct virtq *vq)
 	return (uint16_t *)&vq->used->ring[vq->num];
 }
 
-static void *ring(const struct virtq *vq, uint64_t gpa, uint64_t size, uint64_t align,
-		  const char *what)
+/* Record why the queue failed; the device's one log line (virtio_dev_fail) shows it. */
+static void __attribute__((format(printf, 2, 3))) set_error(struct virtq *vq, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vq->error, sizeof(vq->error), fmt, ap);
+	va_end(ap);
+}
+
+static void *ring(struct virtq *vq, uint64_t gpa, uint64_t size, uint64_t align, const char *what)
 {
 	void *p = gpa % align ? NULL : gpa_to_hva(vq->mem, gpa, size);
 
 	if (!p)
-		pr_err("virtio %s: %s ring at %#llx (%llu bytes) is not %llu-byte aligned guest "
-		       "RAM",
-		       vq->name, what, (unsigned long long)gpa, (unsigned long long)size,
-		       (unsigned long long)align);
+		set_error(vq,
+			  "%s: %s ring at %#llx (%llu bytes) is not %llu-byte aligned guest RAM",
+			  vq->name, what, (unsigned long long)gpa, (unsigned long long)size,
+			  (unsigned long long)align);
 	return p;
 }
 
@@ -107,9 +117,10 @@ int virtq_start(struct virtq *vq, const struct guest_mem *mem, const char *name)
 	vq->used = NULL;
 	vq->last_avail = vq->used_idx = vq->signalled_used = 0;
 	vq->signalled_valid = false;
+	vq->error[0] = '\0';
 	if (!n || n > VIRTQ_MAX_NUM || (n & (n - 1))) {
-		pr_err("virtio %s: queue size %llu is not a power of 2 up to %u", name,
-		       (unsigned long long)n, VIRTQ_MAX_NUM);
+		set_error(vq, "%s: queue size %llu is not a power of 2 up to %u", name,
+			  (unsigned long long)n, VIRTQ_MAX_NUM);
 		return -1;
 	}
 	vq->desc = ring(vq, vq->desc_gpa, VIRTQ_DESC_SIZE * n, 16, "descriptor");
@@ -134,7 +145,7 @@ void virtq_reset(struct virtq *vq)
 
 static int bad(struct virtq *vq, const char *why, uint16_t head)
 {
-	pr_err("virtio %s: malformed descriptor chain at head %u: %s", vq->name, head, why);
+	set_error(vq, "%s: chain at head %u: %s", vq->name, head, why);
 	return -1;
 }
 
@@ -218,18 +229,17 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e)
 		avail_idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
 	}
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {
-		pr_err("virtio %s: avail index %u runs %u entries ahead of %u, more than the "
-		       "queue size %u",
-		       vq->name, avail_idx, (uint16_t)(avail_idx - vq->last_avail), vq->last_avail,
-		       vq->num);
+		set_error(vq, "%s: avail index %u is %u entries ahead of %u, the queue has %u",
+			  vq->name, avail_idx, (uint16_t)(avail_idx - vq->last_avail),
+			  vq->last_avail, vq->num);
 		return -1;
 	}
 	if (avail_idx == vq->last_avail)
 		return 0;
 	head = load16(&vq->avail->ring[vq->last_avail & (vq->num - 1)]);
 	if (head >= vq->num) {
-		pr_err("virtio %s: avail entry %u names descriptor %u, the queue has %u", vq->name,
-		       vq->last_avail, head, vq->num);
+		set_error(vq, "%s: avail entry %u names descriptor %u, the queue has %u", vq->name,
+			  vq->last_avail, head, vq->num);
 		return -1;
 	}
 	if (walk(vq, head, e) < 0)

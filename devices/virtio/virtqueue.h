@@ -10,8 +10,9 @@
  * an address range that is not guest RAM, a device-readable buffer after
  * a device-writable one, an indirect table where none was negotiated,
  * avail->idx running more than num ahead) makes virtq_pop() return -1
- * after logging one line; the caller then puts the device into
- * DEVICE_NEEDS_RESET (virtio_dev_fail) and touches the queue no more.
+ * with the reason in vq->error; the caller then puts the device into
+ * DEVICE_NEEDS_RESET (virtio_dev_fail, whose one log line carries the
+ * reason) and touches the queue no more.
  *
  * Not thread-safe: one device thread owns a queue while it is live.
  */
@@ -42,6 +43,7 @@ struct virtq {
 	uint16_t signalled_used; /* used_idx when the guest was last notified */
 	bool signalled_valid;
 	const char *name; /* "blk0.q0": for the log line */
+	char error[112]; /* why the last virtq_start/virtq_pop failed ("" if none) */
 };
 
 /* One descriptor chain: out (device-readable) segments first, then in. */
@@ -54,8 +56,8 @@ struct virtq_elem {
 
 /*
  * The queue is enabled (QueueReady written 1): map and check the three
- * rings against guest memory. Returns 0, or -1 (logged) when a ring is
- * not in guest RAM or num is not a power of 2.
+ * rings against guest memory. Returns 0, or -1 (reason in vq->error) when
+ * a ring is not in guest RAM or num is not a power of 2.
  */
 int virtq_start(struct virtq *vq, const struct guest_mem *mem, const char *name);
 

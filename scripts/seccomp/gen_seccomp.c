@@ -162,6 +162,13 @@ static const struct rule rules[] = {
 #ifdef CONFIG_VIRTIO_RNG
 	ANY(K_RNG, "getrandom", "entropy for the guest's buffers (virtio-rng)"),
 #endif
+#ifdef CONFIG_VIRTIO_BLK
+	/* devices/virtio/blk.c: requests on the image file (opened at start). */
+	ANY(K_BLK, "preadv", "VIRTIO_BLK_T_IN: the image straight into the guest's buffers"),
+	ANY(K_BLK, "pwritev", "VIRTIO_BLK_T_OUT, and zeros for WRITE_ZEROES without ZERO_RANGE"),
+	ANY(K_BLK, "fdatasync", "VIRTIO_BLK_T_FLUSH"),
+	ANY(K_BLK, "fallocate", "DISCARD (PUNCH_HOLE) and WRITE_ZEROES (ZERO_RANGE, PUNCH_HOLE)"),
+#endif
 #ifdef CONFIG_VIRTIO_NET
 	/* devices/virtio/net.c: frames between the queues and the tap (opened at start). */
 	ANY(K_NET, "readv", "a frame from the tap straight into the guest's receive buffers"),

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # chart.sh <results.csv> <out.png>: one bar per row that has a ratio
-# (Keel / peer, log scale), the goal of the row as a red mark.
+# (Keel / peer, log scale), the goal of the row as a red mark; the bar is
+# green when the goal is met, orange when missed, blue without a goal.
 set -u
 csv=$1 png=$2
 if ! command -v gnuplot >/dev/null 2>&1; then
@@ -16,10 +17,10 @@ n=$(wc -l <"$data")
 gnuplot <<GP
 set terminal pngcairo size $((200 + 170 * n)),600 font "sans,10"
 set output "$png"
-set title "Keel / peer (lower is better; red: goal; 1 = parity)"
+set title "Keel / peer (lower is better; red: goal; bar green: met, orange: missed, blue: no goal)"
 set logscale y
-set yrange [0.005:20]
-set ytics (0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+set yrange [0.001:20]
+set ytics (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 set grid ytics
 set xrange [-0.6:$n - 0.4]
 set bmargin 7
@@ -28,7 +29,7 @@ set style fill solid 0.6 border -1
 set boxwidth 0.6
 set key top left
 set arrow from -0.6,1 to $n - 0.4,1 nohead dt 2 lc rgb "#555555"
-plot "$data" using 1:3:xtic(2) with boxes lc rgb "#3a7dc9" title "ratio", \
+plot "$data" using 1:3:5:xtic(2) with boxes lc rgb variable notitle, \
      "" using 1:3:(sprintf("%.3g", \$3)) with labels offset 0,0.8 notitle, \
      "" using 1:(\$4 > 0 ? \$4 : 1/0):(0.32) with xerrorbars pt 0 lw 3 lc rgb "#d62728" title "goal"
 GP

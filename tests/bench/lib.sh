@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers of the benchmark scripts (tests/bench/README). Source it;
 # run.sh sets SRC, BENCH_OBJ, BENCH_DIR, BENCH_CSV, BENCH_RUNS, BENCH_BIN.
 

@@ -26,24 +26,25 @@ held() {
 }
 
 k_over="" k_touch="" q_over="" q_touch=""
-for i in $(seq "$BENCH_RUNS"); do
+for _ in $(seq "$BENCH_RUNS"); do
 	out=$W/keel.out
-	m=$("$MEASURE" -o "$out" -e "$W/keel.err" -w "bench: hold" -g $GUEST_MB -t 60 -- \
+	m=$("$MEASURE" -o "$out" -e "$W/keel.err" -w "bench: hold" -g "$GUEST_MB" -t 60 -- \
 		"$BENCH_DIR/build/probe-hold/keel") && held keel || exit 1
 	k_over="$k_over $over" k_touch="$k_touch $touched"
 	if [ $qemu = 1 ]; then
 		out=$W/qemu.out
-		m=$("$MEASURE" -o "$out" -e "$W/qemu.err" -w "bench: hold" -g $GUEST_MB -t 60 -- \
+		m=$("$MEASURE" -o "$out" -e "$W/qemu.err" -w "bench: hold" -g "$GUEST_MB" -t 60 -- \
 			sh -c "exec $(qemu_probe "console=ttyS0 quiet probe.bench=hold")") &&
 			held qemu || exit 1
 		q_over="$q_over $over" q_touch="$q_touch $touched"
 	fi
 done
 
+# shellcheck disable=SC2086 # $1 is a list of figures
 mib() { $PY -c "print($($STATS median $1) / 1024)"; }
 qv() { if [ $qemu = 1 ]; then mib "$1"; else echo -; fi; }
 peer=-
-[ $qemu = 1 ] && peer=qemu-microvm
+[ "$qemu" = 1 ] && peer="qemu-microvm"
 N=$BENCH_RUNS
 $STATS row "$BENCH_CSV" "memory: peak RSS - guest RAM touched" MiB "$(mib "$k_over")" "$peer" \
 	"$(qv "$q_over")" "<=0.1" "$N"

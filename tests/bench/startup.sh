@@ -16,7 +16,7 @@ mkdir -p "$W"
 out=$W/out err_file=$W/err
 
 first="" k_rep="" q_rep="" k_min="" q_min=""
-for i in $(seq "$BENCH_RUNS"); do
+for _ in $(seq "$BENCH_RUNS"); do
 	out=$W/keel-report.out
 	run_checked "keel (probe report)" "probe: end" -o "$out" -e "$W/keel.err" -- \
 		"$BENCH_DIR/build/probe-report/keel" || exit 1
@@ -42,10 +42,11 @@ for i in $(seq "$BENCH_RUNS"); do
 	fi
 done
 
+# shellcheck disable=SC2086 # $1 is a list of figures
 ms() { $PY -c "print($($STATS median $1) / 1e6)"; }
 qv() { if [ $qemu = 1 ]; then ms "$1"; else echo -; fi; }
 peer=-
-[ $qemu = 1 ] && peer=qemu-microvm
+[ "$qemu" = 1 ] && peer="qemu-microvm"
 N=$BENCH_RUNS
 $STATS row "$BENCH_CSV" "start-up: exec to first KVM_RUN" ms "$(ms "$first")" - - - "$N"
 $STATS row "$BENCH_CSV" "start-up: exec to exit (probe report)" ms "$(ms "$k_rep")" "$peer" \

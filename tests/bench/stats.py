@@ -84,7 +84,8 @@ def table(path):
 
 
 def chart(path, data):
-    """index, label, ratio, goal (or -1): one line per row that has a ratio."""
+    """index, label, ratio, goal (or -1), bar colour (goal met, missed, none):
+    one line per row that has a ratio."""
     with open(data, "w") as f:
         i = 0
         for r in rows(path):
@@ -94,7 +95,8 @@ def chart(path, data):
             m = re.fullmatch(r"<=([0-9.]+)", r["goal"])
             lines = textwrap.wrap(r["metric"], 22) + ["vs " + r["peer"]]
             label = "\\n".join(lines).replace('"', "'")
-            f.write('%d "%s" %g %s\n' % (i, label, ratio, m.group(1) if m else "-1"))
+            color = {"yes": 0x2CA02C, "no": 0xFF7F0E}.get(r["goal_met"], 0x3A7DC9)
+            f.write('%d "%s" %g %s %d\n' % (i, label, ratio, m.group(1) if m else "-1", color))
             i += 1
 
 

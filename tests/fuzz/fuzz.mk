@@ -25,7 +25,7 @@ fuzz-targets := boot pio
 fuzz-bins := $(addprefix $(objtree)/tests/fuzz/fuzz_,$(fuzz-targets))
 
 $(objtree)/tests/fuzz/fuzz_%: $(srctree)/tests/fuzz/fuzz_%.c $$(addprefix $(srctree)/,$$(fuzz_$$*-srcs)) \
-		$(srctree)/tests/fuzz/stubs.c $(srctree)/tests/fuzz/fuzz.h
+		$(srctree)/tests/fuzz/stubs.c $(wildcard $(srctree)/tests/fuzz/*.h)
 	$(quiet) FUZZCC tests/fuzz/fuzz_$*
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(fuzz_$*-ldflags)

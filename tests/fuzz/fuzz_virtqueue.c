@@ -73,8 +73,11 @@ static int start(struct virtq *vq, const struct guest_mem *mem, uint16_t num, ui
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	struct guest_mem mem = { .ram = ram, .size = sizeof(ram), .low_size = LOW,
-				 .high_base = HIGH_BASE, .high_size = HIGH };
+	struct guest_mem mem = { .ram = ram,
+				 .size = sizeof(ram),
+				 .low_size = LOW,
+				 .high_base = HIGH_BASE,
+				 .high_size = HIGH };
 	struct virtq vq = { 0 };
 	const uint8_t *ops;
 	uint64_t gpa[3];
@@ -116,7 +119,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(virtq_copy_from_out(&elem, arg, buf, sizeof(buf)) <=
 					    sizeof(buf),
 				    "copy_from_out");
-			FUZZ_ASSERT(virtq_copy_to_in(&elem, arg * 3, buf, sizeof(buf)) <= sizeof(buf),
+			FUZZ_ASSERT(virtq_copy_to_in(&elem, arg * 3, buf, sizeof(buf)) <=
+					    sizeof(buf),
 				    "copy_to_in");
 			virtq_push(&vq, &elem, arg * 7 > elem.in_len ? elem.in_len : arg * 7);
 			break;

@@ -83,6 +83,95 @@ def vq(ops, ram, log2num=3, event_idx=False, indirect=False):
 POP, SET_AVAIL, ENABLE, NEED, RESET = 0, 3, 4, 5, 6
 
 
+# virtio devices behind virtio-mmio (fuzz_virtio.h): register operations
+MMIO = dict(features=0x010, features_sel=0x014, driver_features=0x020,
+            driver_features_sel=0x024, queue_sel=0x030, queue_num=0x038,
+            queue_ready=0x044, queue_notify=0x050, isr=0x060, isr_ack=0x064,
+            status=0x070, desc_lo=0x080, desc_hi=0x084, driver_lo=0x090,
+            driver_hi=0x094, device_lo=0x0A0, device_hi=0x0A4, generation=0x0FC)
+
+
+def wr(reg, val):
+    return bytes([0, MMIO[reg] // 4]) + struct.pack("<I", val)
+
+
+def rd(reg):
+    return bytes([1, MMIO[reg] // 4])
+
+
+def cfg(off, width, val=None):
+    w = {1: 0, 2: 1, 4: 2, 8: 3}[width]
+    if val is None:
+        return bytes([2 | w << 2]) + struct.pack("<H", 0x100 + off)
+    return bytes([2 | w << 2 | 0x10]) + struct.pack("<H", 0x100 + off) + \
+        val.to_bytes(width, "little")
+
+
+def host(kind, arg=b"", q=0):
+    return bytes([3 | kind << 2 | q << 4]) + arg
+
+
+def driver_ok(features_lo, queues, num=8):
+    """Linux's virtio_mmio probe and virtio_dev_probe, one ring set per queue."""
+    ops = [wr("status", 0), wr("status", 1), wr("status", 3), rd("features"),
+           wr("features_sel", 1), rd("features"),
+           wr("driver_features_sel", 0), wr("driver_features", features_lo),
+           wr("driver_features_sel", 1), wr("driver_features", 1),
+           wr("status", 11), rd("status")]
+    for q in range(queues):
+        base = 0x1000 * q
+        ops += [wr("queue_sel", q), wr("queue_num", num),
+                wr("desc_lo", DESC + base), wr("desc_hi", 0),
+                wr("driver_lo", AVAIL + base), wr("driver_hi", 0),
+                wr("device_lo", USED + base), wr("device_hi", 0), wr("queue_ready", 1)]
+    ops.append(wr("status", 15))
+    return ops
+
+
+def virtio(ops, ram):
+    return bytes([len(ops)]) + b"".join(ops) + ram
+
+
+def queue_ram(queues, size=0x3000):
+    """queues: {q: (descs, heads)}; queue q's rings at DESC/AVAIL/USED + q * 0x1000."""
+    ram = bytearray(size)
+    for q, (descs, heads, extra) in queues.items():
+        base = 0x1000 * q
+        for i, d in enumerate(descs):
+            struct.pack_into("<QIHH", ram, base + DESC + 16 * i, *d)
+        struct.pack_into("<HH", ram, base + AVAIL, 0, len(heads))
+        for i, h in enumerate(heads):
+            struct.pack_into("<H", ram, base + AVAIL + 4 + 2 * i, h)
+        for addr, data in extra:
+            ram[addr:addr + len(data)] = data
+    return bytes(ram)
+
+
+def blk_req(i, type_, sector, data_len, data_write, hdr_at, data_at, status_at):
+    """Three descriptors from index i: header, data, status (a Linux request)."""
+    descs = [(hdr_at, 16, F_NEXT, i + 1)]
+    if data_len:
+        descs.append((data_at, data_len, F_NEXT | (F_WRITE if data_write else 0), i + 2))
+    descs.append((status_at, 1, F_WRITE, 0))
+    return descs, [(hdr_at, struct.pack("<IIQ", type_, 0, sector))]
+
+
+def blk_seed():
+    d, heads, extra = [], [], []
+    for type_, sector, n, to_guest in ((1, 0, 512, False), (0, 0, 512, True), (4, 0, 0, False),
+                                       (8, 0, 20, True), (0, 127, 512, True)):
+        i = len(d)
+        heads.append(i)
+        descs, ex = blk_req(i, type_, sector, n, to_guest, 0x2000 + 16 * len(heads),
+                            0x2400 + 0x200 * len(heads), 0x2100 + len(heads))
+        d += descs
+        extra += ex
+    return d, heads, extra
+
+
+NET_HDR = 12
+
+
 SEEDS = {
     "boot": {
         "valid": boot(0, 20, 0x1000, bzimage()),
@@ -115,6 +204,64 @@ SEEDS = {
         "high_ram": vq([POP], vq_ram([(0x100000000, 64, F_WRITE, 0)], [0])),
         "wrap": vq([POP] * 6, vq_ram([(BUF, 8, 0, 0)], [0, 0, 0], avail_idx=0xFFFF),
                    log2num=1),
+    },
+    "virtio_rng": {
+        "read_entropy": virtio(driver_ok(0, 1) + [wr("queue_notify", 0), rd("isr"),
+                                                   wr("isr_ack", 1), cfg(0, 4)],
+                               queue_ram({0: ([(0x2000, 64, F_WRITE, 0),
+                                               (0x2100, 16, F_WRITE, 0)], [0, 1], [])})),
+        "indirect_event_idx": virtio(
+            driver_ok(1 << 28 | 1 << 29, 1) + [wr("queue_notify", 0), host(1, q=0)],
+            queue_ram({0: ([(0x2000, 32, F_INDIRECT, 0)], [0], [
+                (0x2000, struct.pack("<QIHHQIHH", 0x2100, 16, F_NEXT | F_WRITE, 1,
+                                     0x2200, 16, F_WRITE, 0))])})),
+        "bad_accesses": virtio(driver_ok(0, 1, num=3) + [
+            cfg(0, 8), cfg(0xE00, 4, 1), wr("queue_sel", 7), rd("queue_num"),
+            wr("driver_features", 0xFFFFFFFF), wr("status", 15), rd("generation"),
+            bytes([2 | 1 << 2]) + struct.pack("<H", 0x71), wr("status", 0)],
+            queue_ram({})),
+    },
+    "virtio_blk": {
+        "read_write_flush_id": virtio(
+            driver_ok(1 << 9, 1, num=16) + [cfg(0, 8), cfg(0x14, 4), wr("queue_notify", 0),
+                                            rd("isr")],
+            queue_ram({0: blk_seed()})),
+        "indirect": virtio(
+            driver_ok(1 << 28, 1) + [wr("queue_notify", 0)],
+            queue_ram({0: ([(0x2000, 48, F_INDIRECT, 0)], [0], [
+                (0x2000, struct.pack("<QIHHQIHHQIHH", 0x2100, 16, F_NEXT, 1,
+                                     0x2200, 1024, F_NEXT | F_WRITE, 2, 0x2800, 1, F_WRITE, 0)),
+                (0x2100, struct.pack("<IIQ", 0, 0, 126))])})),
+        "discard_zeroes": virtio(
+            driver_ok(1 << 13 | 1 << 14, 1) + [wr("queue_notify", 0)],
+            queue_ram({0: ([(0x2000, 16, F_NEXT, 1), (0x2100, 16, F_NEXT, 2),
+                            (0x2200, 1, F_WRITE, 0), (0x2300, 16, F_NEXT, 4),
+                            (0x2400, 16, F_NEXT, 5), (0x2500, 1, F_WRITE, 0)], [0, 3], [
+                (0x2000, struct.pack("<IIQ", 11, 0, 0)),
+                (0x2100, struct.pack("<QII", 8, 16, 0)),
+                (0x2300, struct.pack("<IIQ", 13, 0, 0)),
+                (0x2400, struct.pack("<QII", 100, 40, 1))])})),
+    },
+    "virtio_net": {
+        # byte 0: device 0 (vnet_hdr) or 1 (plain frames)
+        "tx_rx_vnet_hdr": b"\0" + virtio(
+            driver_ok(1 << 5 | 1 << 16 | 1 << 0 | 1 << 1, 2) + [
+                wr("queue_notify", 1), host(2, bytes([NET_HDR + 60]) + bytes(NET_HDR) +
+                                            b"\xff" * 6 + b"\x52\x54\0\0\0\1" +
+                                            b"\x08\x00" + bytes(46)),
+                rd("isr"), cfg(0, 4), cfg(6, 2)],
+            queue_ram({0: ([(0x2000, 1526, F_WRITE, 0), (0x2800, 1526, F_WRITE, 0)],
+                           [0, 1], []),
+                       1: ([(0x1800, NET_HDR, F_NEXT, 1), (0x1900, 60, 0, 0)], [0],
+                           [(0x1900, b"\xff" * 6 + b"\x52\x54\0\x12\x34\x56" +
+                             b"\x08\x06" + bytes(46))])})),
+        "tx_rx_plain": b"\1" + virtio(
+            driver_ok(1 << 5, 2) + [
+                wr("queue_notify", 1), host(2, bytes([60]) + b"\xff" * 6 + bytes(54)),
+                host(2, bytes([20]) + bytes(20)), rd("isr")],
+            queue_ram({0: ([(0x2000, NET_HDR, F_NEXT | F_WRITE, 1),
+                            (0x2100, 100, F_WRITE, 0)], [0], []),
+                       1: ([(0x1800, NET_HDR + 60, 0, 0)], [0], [])})),
     },
     "pio": {
         # Linux's 8250 probe and setup: DLAB, divisor, 8n1, FIFO, OUT2, IER.

@@ -26,7 +26,7 @@ if ! command -v "$cc" >/dev/null 2>&1 ||
 	exit 77
 fi
 
-if ! kmake "$fobj" fuzz-build; then
+if ! kmake "$fobj" -j2 fuzz-build; then
 	sed 's/^/      | /' "$WORK/make.out"
 	fail "fuzz targets build"
 	finish

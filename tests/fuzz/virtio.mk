@@ -2,3 +2,11 @@
 # The virtio fuzz targets (tests/fuzz/fuzz.mk includes this file).
 fuzz_virtqueue-srcs := devices/virtio/virtqueue.c core/memory.c
 fuzz-targets += virtqueue
+fuzz_virtio_rng-srcs := devices/virtio/rng.c devices/virtio/mmio.c devices/virtio/virtqueue.c \
+	core/memory.c
+fuzz-targets += virtio_rng
+fuzz_virtio_blk-srcs := devices/virtio/blk.c devices/virtio/mmio.c devices/virtio/virtqueue.c \
+	core/memory.c
+fuzz_virtio_net-srcs := devices/virtio/net.c devices/virtio/mmio.c devices/virtio/virtqueue.c \
+	core/memory.c
+fuzz-targets += virtio_blk virtio_net

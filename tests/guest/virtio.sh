@@ -64,9 +64,12 @@ defconfig_v() {
 	echo "$out"
 }
 
-# build <name> <defconfig file>: image in $WORK/<name>/keel
+# build <name> <defconfig file> [build folder]: image and .config in $WORK/<name>/.
+# Configs that differ in a few strings share a build folder (incremental).
 build() {
-	if kmake "$WORK/$1" defconfig DEFCONFIG="$2" && kmake "$WORK/$1"; then
+	local o=$WORK/${3:-$1}
+	if kmake "$o" defconfig DEFCONFIG="$2" && kmake "$o"; then
+		[ "$o" = "$WORK/$1" ] || { mkdir -p "$WORK/$1" && cp "$o/keel" "$o/.config" "$WORK/$1/"; }
 		return 0
 	fi
 	sed 's/^/      | /' "$WORK/make.out" | tail -20
@@ -149,9 +152,10 @@ for spec in $BAD; do
 	image "$name"
 	blk_syms "$name"
 	syms=("${blk[@]}" CONFIG_VIRTIO_RNG=y)
-	[ "$dev" = net ] && syms+=("${net_syms[@]}")
+	group=bad
+	[ "$dev" = net ] && { syms+=("${net_syms[@]}") && group=bad-net; }
 	d=$(defconfig_v "$name" "probe.virtio_bad=$spec" "${syms[@]}")
-	build "$name" "$d" || continue
+	build "$name" "$d" "$group" || continue
 	if [ "$dev" = net ]; then run "$name" netns; else run "$name"; fi
 	check "$spec: the VMM survives and exits 0 (status $rc)" test $rc -eq 0
 	verify "$name" --bad "$spec"

@@ -51,10 +51,10 @@ static void misbehave(struct vdev *d, enum bad_mode m, u32 q)
 	u32 n = vtest_request(d, b);
 
 	switch (m) {
-	case BAD_LOOP: /* the last descriptor chains back to the head */
+	case BAD_LOOP: /* the last descriptor chains back to the data buffer: same direction */
 		vq_chain(vq, 0, b, n);
 		vq->ring->desc[n - 1].flags |= VRING_DESC_F_NEXT;
-		vq->ring->desc[n - 1].next = 0;
+		vq->ring->desc[n - 1].next = (u16)data_buf(n);
 		vq_post(vq, 0);
 		break;
 	case BAD_RANGE:

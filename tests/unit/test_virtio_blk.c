@@ -74,7 +74,7 @@ static int nr_fails, nr_notifies;
 static const char *workdir;
 static uint16_t avail_idx, used_seen, next_desc;
 static const struct virtio_slot slot0 = { 0, 0xd0000000, 16 }, slot1 = { 1, 0xd0001000, 17 },
-				 slot3 = { 3, 0xd0003000, 19 };
+				slot3 = { 3, 0xd0003000, 19 };
 
 /* ---- stubs for devices/virtio/virtio.c ---- */
 
@@ -119,7 +119,7 @@ void virtio_dev_fail(struct virtio_dev *d, bool locked, const char *fmt, ...)
  * libc's for blk.c (the test binary's symbols come first), and do the
  * real work with the raw system calls.
  */
-enum io_fault { IO_OK, IO_SHORT, IO_EINTR, IO_EIO, IO_RESET };
+enum io_fault { IO_OK, IO_SHORT, IO_EINTR, IO_EIO, IO_RESET, IO_NO_ZERO_RANGE, IO_NO_FALLOCATE };
 static enum io_fault io_fault;
 static unsigned int io_calls;
 
@@ -149,10 +149,21 @@ static ssize_t faulty_rw(long nr, int fd, const struct iovec *iov, int cnt, off_
 		pthread_mutex_unlock(&dev->lock);
 		io_fault = IO_OK;
 		break;
-	case IO_OK:
+	default:
 		break;
 	}
 	return syscall(nr, fd, iov, cnt, (long)off, 0L);
+}
+
+/* A file system without ZERO_RANGE (tmpfs) or without any fallocate mode. */
+int fallocate(int fd, int mode, off_t off, off_t len)
+{
+	if (io_fault == IO_NO_FALLOCATE ||
+	    (io_fault == IO_NO_ZERO_RANGE && (mode & FALLOC_FL_ZERO_RANGE))) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return (int)syscall(SYS_fallocate, fd, mode, (long)off, (long)len);
 }
 
 ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
@@ -216,8 +227,8 @@ static void driver_ok(uint64_t features)
 	vq->indirect = features & F(VIRTIO_F_RING_INDIRECT_DESC);
 	EXPECT(virtq_start(vq, &mem, "blk0.q0") == 0, "virtq_start");
 	vq->ready = true;
-	dev->status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-		      VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK;
+	dev->status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+		      VIRTIO_STATUS_DRIVER_OK;
 }
 
 struct seg {
@@ -593,6 +604,33 @@ static void test_discard_write_zeroes(void)
 	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 12, false, 12, &used);
 	EXPECT(st == S_IOERR, "write-zeroes with a 12-byte payload: status %d", st);
 	EXPECT(file_is_pattern(300 * 512, 512), "sector 300 untouched");
+
+	/* A file system without ZERO_RANGE: a hole when unmap is allowed, else zeros written. */
+	io_fault = IO_NO_ZERO_RANGE;
+	io_calls = 0;
+	r[0] = 400;
+	r[1] = 300; /* 150 KiB: more than one write of the zero buffer */
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_OK && file_is_zero(400 * 512, 300 * 512), "zeros written: status %d", st);
+	EXPECT(io_calls >= 3, "%u writes of zeros", io_calls);
+	EXPECT(file_is_pattern(399 * 512, 512) && file_is_pattern(700 * 512, 512), "neighbours");
+	io_calls = 0;
+	r[0] = 800;
+	r[1] = 8 | 1ull << 32;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_OK && file_is_zero(800 * 512, 8 * 512), "zeroed with unmap: status %d", st);
+	EXPECT(!punch || !io_calls, "a punched hole, no writes (%u)", io_calls);
+	/* No fallocate at all: discard fails, write-zeroes still works. */
+	io_fault = IO_NO_FALLOCATE;
+	r[0] = 900;
+	r[1] = 8;
+	st = request(T_DISCARD, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == (punch ? S_IOERR : S_UNSUPP), "discard refused by the host: status %d", st);
+	EXPECT(file_is_pattern(900 * 512, 4096), "not discarded");
+	r[1] = 8 | 1ull << 32;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_OK && file_is_zero(900 * 512, 4096), "zeros written: status %d", st);
+	io_fault = IO_OK;
 	EXPECT(!nr_fails, "no device failure");
 }
 
@@ -652,8 +690,7 @@ static void test_range_and_short_file(void)
 	st = request(T_IN, IMG_SECTORS / 2 - 4, CHECK_GPA, 4096, true, 4096, &used);
 	EXPECT(st == S_IOERR, "read across the new end: status %d", st);
 	st = request(T_IN, 8, CHECK_GPA, 4096, true, 4096, &used);
-	EXPECT(st == S_OK && file_is(8 * 512, g(CHECK_GPA), 4096), "read before it: status %d",
-	       st);
+	EXPECT(st == S_OK && file_is(8 * 512, g(CHECK_GPA), 4096), "read before it: status %d", st);
 	EXPECT(!nr_fails && !dev->broken, "a short read is no device failure");
 }
 
@@ -758,6 +795,19 @@ static void test_malformed(void)
 	kick();
 	EXPECT(nr_fails == 1 && dev->broken, "missing header fails the device");
 
+	/* The last writable descriptor is empty: no status byte. */
+	nr_fails = 0;
+	open_disk("bad5.img", IMG_SECTORS * 512, false, "bad");
+	s[0] = (struct seg){ HDR_GPA, 16, false };
+	s[1] = (struct seg){ CHECK_GPA, 512, true };
+	s[2] = (struct seg){ STATUS_GPA, 0, true };
+	*(uint32_t *)g(HDR_GPA) = T_IN;
+	memset(g(STATUS_GPA - 16), 0x55, 32);
+	submit(s, 3, false);
+	kick();
+	EXPECT(nr_fails == 1 && dev->broken && used_idx() == 0, "empty status buffer fails");
+	EXPECT(*(uint8_t *)g(STATUS_GPA - 1) == 0x55, "nothing written before it");
+
 	/* A descriptor outside guest RAM: the virtqueue refuses the chain. */
 	nr_fails = 0;
 	open_disk("bad4.img", IMG_SECTORS * 512, false, "bad");
@@ -783,8 +833,7 @@ static void test_indirect_event_idx(void)
 	use_indirect = true;
 	memset(g(DATA_GPA), 0x42, 8192);
 	st = request(T_OUT, 32, DATA_GPA, 8192, false, 1024, &used);
-	EXPECT(st == S_OK && file_is(32 * 512, g(DATA_GPA), 8192), "indirect write: status %d",
-	       st);
+	EXPECT(st == S_OK && file_is(32 * 512, g(DATA_GPA), 8192), "indirect write: status %d", st);
 	st = request(T_IN, 32, CHECK_GPA, 8192, true, 4096, &used);
 	EXPECT(st == S_OK && used == 8193 && !memcmp(g(CHECK_GPA), g(DATA_GPA), 8192),
 	       "indirect read: status %d used %lld", st, (long long)used);
@@ -804,7 +853,8 @@ static void test_create_errors(void)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	dup2(fd, 2);
 	EXPECT(virtio_blk_create(&slot0, 0, "/nonexistent/disk.img", false, "x") == -1, "missing");
-	EXPECT(virtio_blk_create(&slot1, 1, "/nonexistent/disk2.img", true, "x") == -1, "missing 2");
+	EXPECT(virtio_blk_create(&slot1, 1, "/nonexistent/disk2.img", true, "x") == -1,
+	       "missing 2");
 	make_image("tiny.img", 100);
 	EXPECT(virtio_blk_create(&slot0, 0, img_path, false, "x") == -1, "100-byte image");
 	make_image("long.img", 4096);

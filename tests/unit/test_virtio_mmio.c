@@ -173,6 +173,8 @@ static void test_negotiation(void)
 		       dev.vq[0].desc_gpa == 0x10000 && dev.vq[0].avail_gpa == 0x10100 &&
 		       dev.vq[0].used_gpa == 0x10200 && dev.vq[0].event_idx && !dev.vq[0].indirect,
 	       "queue 0 live");
+	EXPECT(dev.mmio.bad_access_logged, "refused FEATURES_OK logged");
+	dev.mmio.bad_access_logged = false;
 	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x20000);
 	wr(VIRTIO_MMIO_QUEUE_NUM, 8);
 	EXPECT(dev.vq[0].desc_gpa == 0x10000 && dev.vq[0].num == 64,
@@ -184,10 +186,12 @@ static void test_negotiation(void)
 	       kicks[1]);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	EXPECT(kicks[0] == 2, "QueueNotify without ioeventfd kicks");
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1); /* queue 1 not live */
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 9); /* no such queue */
-	EXPECT(kicks[1] == 0 && kicks[0] == 2, "kicks of dead queues dropped");
 	EXPECT(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_DEVICE_NEEDS_RESET), "still healthy");
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1); /* queue 1 not enabled */
+	EXPECT(kicks[1] == 0 && dev.broken && irqs == 1,
+	       "kick of a queue not enabled: broken, config interrupt");
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	EXPECT(kicks[0] == 2, "no kick reaches a broken device");
 
 	/* reset */
 	wr(VIRTIO_MMIO_STATUS, 0);
@@ -242,6 +246,10 @@ static void test_failures(void)
 	wr(VIRTIO_MMIO_QUEUE_NUM, 0x10000);
 	wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	EXPECT(!dev.vq[1].ready && dev.broken, "queue size 65536");
+	wr(VIRTIO_MMIO_STATUS, 0);
+	/* a kick of a queue that does not exist, even before DRIVER_OK */
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 9);
+	EXPECT(dev.broken, "kick of queue 9 of 2: broken");
 	wr(VIRTIO_MMIO_STATUS, 0);
 	/* DRIVER_OK without FEATURES_OK */
 	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER_OK);

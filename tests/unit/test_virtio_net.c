@@ -366,6 +366,27 @@ static void test_rx(bool vnet_hdr)
 	teardown();
 }
 
+/* A frame longer than the guest's buffer is cut to it, never written past it. */
+static void test_rx_short_buffer(void)
+{
+	uint8_t frame[200];
+	uint64_t b = gbuf(12 + 50), after = gbuf(64);
+	uint32_t id, len;
+
+	printf("  rx frame longer than the buffer\n");
+	setup(false, 0);
+	memset(gva(after), 0x5a, 64);
+	post(0, (struct seg[]){ { b, 12 + 50, true } }, 1);
+	fill(frame, sizeof(frame), 9);
+	EXPECT(send(peer, frame, sizeof(frame), 0) > 0, "send");
+	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
+	EXPECT(take_used(0, &id, &len) && len == 12 + 50, "used len %u", len);
+	EXPECT(!memcmp((uint8_t *)gva(b) + 12, frame, 50), "first 50 bytes");
+	EXPECT(((uint8_t *)gva(after))[0] == 0x5a, "written past the buffer");
+	EXPECT(!failed, "device failed");
+	teardown();
+}
+
 /* No receive buffer: the tap stops being watched; the rx kick resumes. */
 static void test_rx_no_buffers(void)
 {
@@ -564,6 +585,7 @@ int main(void)
 	test_tx(true, 10);
 	test_rx(false);
 	test_rx(true);
+	test_rx_short_buffer();
 	test_rx_no_buffers();
 	test_tx_short();
 	test_malformed();

@@ -108,7 +108,11 @@ static void expect_bad(const char *what)
 {
 	int r = virtq_pop(&vq, &elem);
 
-	EXPECT(r == -1, "%s: virtq_pop returned %d", what, r);
+	EXPECT(r == -1 && vq.error[0], "%s: virtq_pop returned %d (error \"%s\")", what, r,
+	       vq.error);
+	if (r == -1)
+		printf("    refused: %s\n", vq.error);
+	vq.error[0] = '\0';
 }
 
 static void test_good(void)
@@ -297,7 +301,8 @@ static void test_hostile(void)
 	vq.desc_gpa = LOW - 64;
 	vq.avail_gpa = AVAIL;
 	vq.used_gpa = USED;
-	EXPECT(virtq_start(&vq, &mem, "test.q0") == -1, "descriptor table across the hole");
+	EXPECT(virtq_start(&vq, &mem, "test.q0") == -1 && strstr(vq.error, "descriptor ring"),
+	       "descriptor table across the hole: %s", vq.error);
 	vq.desc_gpa = DESC + 8;
 	EXPECT(virtq_start(&vq, &mem, "test.q0") == -1, "misaligned descriptor table");
 	vq.desc_gpa = DESC;

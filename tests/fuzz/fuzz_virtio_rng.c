@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/* devices/virtio/rng.c behind virtio-mmio: see fuzz_virtio.h for the input layout. */
+#include "fuzz_virtio.h"
+
+static void fuzz_virtio_host_event(struct virtio_dev *dev, struct fuzz_in *in)
+{
+	(void)dev;
+	(void)in;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct virtio_slot slot = { 0, 0xd0000000, 16 };
+
+	if (!fv_dev && virtio_rng_create(&slot, 0))
+		abort();
+	fuzz_virtio_run(fv_dev, data, size);
+	return 0;
+}

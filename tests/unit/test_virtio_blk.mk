@@ -1,0 +1,1 @@
+test_virtio_blk-srcs := devices/virtio/blk.c devices/virtio/virtqueue.c core/memory.c core/log.c
