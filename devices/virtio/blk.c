@@ -139,7 +139,7 @@ static void blk_log_error(struct blk *b, const char *what, uint64_t sector, int 
 {
 	if (b->io_errors++)
 		return;
-	pr_err("%s: %s at sector %llu of %s: %s (the guest gets an I/O error; further errors "
+	pr_err("virtio %s: %s at sector %llu of %s: %s (the guest gets an I/O error; further errors "
 	       "are not logged)",
 	       b->dev.name, what, (unsigned long long)sector, b->path,
 	       err ? strerror(err) : "end of file (image truncated?)");
@@ -465,7 +465,7 @@ static int64_t blk_size(struct blk *b, const char *sym, unsigned int *blksize)
 	off_t end;
 
 	if (fstat(b->fd, &st)) {
-		pr_err("%s: cannot stat %s (%s_IMAGE): %s", b->dev.name, b->path, sym,
+		pr_err("virtio %s: cannot stat %s (%s_IMAGE): %s", b->dev.name, b->path, sym,
 		       strerror(errno));
 		return -1;
 	}
@@ -473,13 +473,13 @@ static int64_t blk_size(struct blk *b, const char *sym, unsigned int *blksize)
 	if (S_ISREG(st.st_mode))
 		return st.st_size;
 	if (!S_ISBLK(st.st_mode)) {
-		pr_err("%s: %s (%s_IMAGE) is not a regular file or a block device", b->dev.name,
-		       b->path, sym);
+		pr_err("virtio %s: %s (%s_IMAGE) is not a regular file or a block device",
+		       b->dev.name, b->path, sym);
 		return -1;
 	}
 	end = lseek(b->fd, 0, SEEK_END);
 	if (end < 0) {
-		pr_err("%s: cannot size %s (%s_IMAGE): %s", b->dev.name, b->path, sym,
+		pr_err("virtio %s: cannot size %s (%s_IMAGE): %s", b->dev.name, b->path, sym,
 		       strerror(errno));
 		return -1;
 	}
@@ -497,13 +497,13 @@ static int blk_setup(struct blk *b, const char *sym)
 	if (size < 0)
 		return -1;
 	if (size < (int64_t)SECTOR_SIZE) {
-		pr_err("%s: %s (%s_IMAGE) holds %lld bytes, less than one 512-byte sector: make "
+		pr_err("virtio %s: %s (%s_IMAGE) holds %lld bytes, less than one 512-byte sector: make "
 		       "it larger (truncate -s <size> %s)",
 		       b->dev.name, b->path, sym, (long long)size, b->path);
 		return -1;
 	}
 	if (size % SECTOR_SIZE)
-		pr_warn("%s: %s (%s_IMAGE) is %lld bytes, not a multiple of 512: the last %lld "
+		pr_warn("virtio %s: %s (%s_IMAGE) is %lld bytes, not a multiple of 512: the last %lld "
 			"bytes are not part of the disk",
 			b->dev.name, b->path, sym, (long long)size,
 			(long long)(size % SECTOR_SIZE));
@@ -567,26 +567,26 @@ int virtio_blk_create(const struct virtio_slot *slot, unsigned int index, const 
 	b->dev.priv = b;
 	snprintf(b->dev.name, sizeof(b->dev.name), "blk%u", index);
 	if (strlen(serial) > VIRTIO_BLK_ID_BYTES) {
-		pr_err("%s: %s_SERIAL \"%s\" is %zu bytes long, more than the %d virtio-blk "
+		pr_err("virtio %s: %s_SERIAL \"%s\" is %zu bytes long, more than the %d virtio-blk "
 		       "allows: shorten it",
 		       b->dev.name, sym, serial, strlen(serial), VIRTIO_BLK_ID_BYTES);
 		goto fail;
 	}
 	memcpy(b->serial, serial, strlen(serial));
 	if (!*image) {
-		pr_err("%s: %s_IMAGE is empty: set it to the path of a raw disk image", b->dev.name,
-		       sym);
+		pr_err("virtio %s: %s_IMAGE is empty: set it to the path of a raw disk image",
+		       b->dev.name, sym);
 		goto fail;
 	}
 	b->fd = open(image, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (b->fd < 0) {
-		pr_err("%s: cannot open the disk image %s (%s_IMAGE%s): %s", b->dev.name, image,
-		       sym, readonly ? ", read-only" : "", strerror(errno));
+		pr_err("virtio %s: cannot open the disk image %s (%s_IMAGE%s): %s", b->dev.name,
+		       image, sym, readonly ? ", read-only" : "", strerror(errno));
 		goto fail;
 	}
 	/* Two writers of one image corrupt it: refuse a second keel on it. */
 	if (flock(b->fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
-		pr_err("%s: the disk image %s (%s_IMAGE) is in use by another process (%s)",
+		pr_err("virtio %s: the disk image %s (%s_IMAGE) is in use by another process (%s)",
 		       b->dev.name, image, sym, strerror(errno));
 		goto fail;
 	}

@@ -2,10 +2,11 @@
 /*
  * measure: run one command and print what "make bench" needs, one line:
  *
- *   exec=<s> wall_ns=<ns> status=<n> maxrss_kb=<kB> [hwm_kb=<kB> guest_kb=<kB>]
+ *   exec=<s> exec_rt=<s> wall_ns=<ns> status=<n> maxrss_kb=<kB> [hwm_kb=<kB> guest_kb=<kB>]
  *
  * exec is CLOCK_MONOTONIC taken in the child just before execve (the
- * same clock as Keel's TRACE_BOOT lines), wall_ns is exec to the end of
+ * same clock as Keel's TRACE_BOOT lines), exec_rt the same instant in
+ * CLOCK_REALTIME (QEMU's trace timestamps), wall_ns is exec to the end of
  * the child, maxrss_kb its peak RSS (getrusage of the child).
  *
  * With -w <marker> -g <MiB>: once <marker> appears in the child's stdout
@@ -35,12 +36,17 @@ static void on_alarm(int sig)
 	kill(child, SIGKILL);
 }
 
-static double now(void)
+static double clock_s(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 static void die(const char *what)
@@ -149,7 +155,7 @@ int main(int argc, char **argv)
 	if (optind >= argc || (marker && (min_mb <= 0 || !strcmp(out, "/dev/null"))))
 		goto usage;
 
-	t0 = mmap(NULL, sizeof(*t0), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	t0 = mmap(NULL, 2 * sizeof(*t0), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (t0 == MAP_FAILED)
 		die("mmap");
 	/* empty the output now: -w must not find the marker of an earlier run */
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
 		    redirect(out, 1, O_WRONLY | O_CREAT | O_TRUNC) ||
 		    (err && redirect(err, 2, O_WRONLY | O_CREAT | O_TRUNC)))
 			die("redirect");
+		t0[1] = clock_s(CLOCK_REALTIME);
 		*t0 = now();
 		execvp(argv[optind], argv + optind);
 		die(argv[optind]);
@@ -203,8 +210,9 @@ int main(int argc, char **argv)
 	}
 done:
 	end = now();
-	printf("exec=%.9f wall_ns=%.0f status=%d maxrss_kb=%ld", *t0, (end - *t0) * 1e9,
-	       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), ru.ru_maxrss);
+	printf("exec=%.9f exec_rt=%.6f wall_ns=%.0f status=%d maxrss_kb=%ld", *t0, t0[1],
+	       (end - *t0) * 1e9, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+	       ru.ru_maxrss);
 	if (marker)
 		printf(" hwm_kb=%ld guest_kb=%ld", hwm, gkb);
 	printf("\n");

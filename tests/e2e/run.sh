@@ -182,11 +182,16 @@ check_virtio() {
 		check "$name: /sys/block/vda/serial = VIRTIO_BLK_SERIAL ($(cfg VIRTIO_BLK_SERIAL))" \
 			test "$(guest 'vda serial')" = "$(cfg VIRTIO_BLK_SERIAL)"
 		got=$(guest 'vda pattern')
-		check "$name: guest wrote its pattern to /dev/vda and read it back (O_DIRECT)" \
-			eval 'case "$got" in *", read back OK") true ;; *) false ;; esac'
-		m=$(echo "$got" | sed -n 's/^md5 \([0-9a-f]*\) at 8388608,.*/\1/p')
-		check "$name: the image in L1 holds the guest's pattern at 8 MiB (md5 ${m:-?})" \
-			test -n "$m" -a "$(l1 BLK | sed -n 's/.* md5 at 8388608 //p')" = "$m"
+		if [ "$(cfg VIRTIO_BLK_READONLY)" = y ]; then
+			check "$name: the guest sees a read-only disk (VIRTIO_BLK_READONLY)" \
+				test "$got" = "read-only disk, not written"
+		else
+			check "$name: guest wrote its pattern to /dev/vda and read it back (O_DIRECT)" \
+				eval 'case "$got" in *", read back OK") true ;; *) false ;; esac'
+			m=$(echo "$got" | sed -n 's/^md5 \([0-9a-f]*\) at 8388608,.*/\1/p')
+			check "$name: the image in L1 holds the guest's pattern at 8 MiB (md5 ${m:-?})" \
+				test -n "$m" -a "$(l1 BLK | sed -n 's/.* md5 at 8388608 //p')" = "$m"
+		fi
 	fi
 	if [ "$(cfg VIRTIO_NET)" = y ]; then
 		got=$(guest 'net ping')

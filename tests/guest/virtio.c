@@ -116,11 +116,14 @@ u32 virtio_scan(struct vdev *devs, u32 max, u64 dsdt)
 	return n;
 }
 
-struct vdev *virtio_find(struct vdev *devs, u32 n, u32 id, const char *name)
+struct vdev *virtio_find(struct vdev *devs, u32 n, u32 id, u32 nth, const char *name)
 {
-	for (u32 i = 0; i < n; i++)
-		if (devs[i].id == id)
+	for (u32 i = 0; i < n; i++) {
+		if (devs[i].id == id && nth-- == 0) {
+			devs[i].name = name;
 			return &devs[i];
+		}
+	}
 	pr("%s: error no device with id=%u\n", name, id);
 	return NULL;
 }
@@ -283,11 +286,13 @@ static bool next_word(const char **pos, char *w, u32 size)
 static const struct {
 	const char *name;
 	u32 id;
+	u32 nth; /* 0: the first device of that type, 1: the second */
 	void (*test)(struct vdev *d);
 } tests[] = {
-	{ "blk", VIRTIO_ID_BLK, vtest_blk },
-	{ "net", VIRTIO_ID_NET, vtest_net },
-	{ "rng", VIRTIO_ID_RNG, vtest_rng },
+	{ "blk", VIRTIO_ID_BLK, 0, vtest_blk },
+	{ "blk2", VIRTIO_ID_BLK, 1, vtest_blk },
+	{ "net", VIRTIO_ID_NET, 0, vtest_net },
+	{ "rng", VIRTIO_ID_RNG, 0, vtest_rng },
 };
 
 static bool lookup(const char *name, u32 *idx)
@@ -315,7 +320,7 @@ void virtio_main(const char *devs, const char *bad, u64 dsdt)
 			pr("virtio: error unknown device=%s\n", w);
 			continue;
 		}
-		d = virtio_find(found, n, tests[i].id, tests[i].name);
+		d = virtio_find(found, n, tests[i].id, tests[i].nth, tests[i].name);
 		if (d)
 			tests[i].test(d);
 	}
@@ -334,7 +339,7 @@ void virtio_main(const char *devs, const char *bad, u64 dsdt)
 			pr("vbad: error unknown device=%s\n", dev);
 			continue;
 		}
-		d = virtio_find(found, n, tests[i].id, tests[i].name);
+		d = virtio_find(found, n, tests[i].id, tests[i].nth, tests[i].name);
 		if (d)
 			vtest_bad(d, w);
 	}

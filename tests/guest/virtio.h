@@ -111,7 +111,7 @@ struct vdev {
 	u32 id;
 	u64 offered;
 	u64 accepted;
-	const char *name; /* "blk", "net", "rng" */
+	const char *name; /* "blk", "blk2", "net", "rng" (as the tests call it) */
 	struct vq vq[VQ_MAX];
 };
 
@@ -134,8 +134,8 @@ void io_delay(void);
 
 /* Scan the slots, print the virtio: lines; fills devs, returns how many. */
 u32 virtio_scan(struct vdev *devs, u32 max, u64 dsdt);
-/* The first device of that id, or NULL (with a "<name>: error" line). */
-struct vdev *virtio_find(struct vdev *devs, u32 n, u32 id, const char *name);
+/* The nth (from 0) device of that id, now called name; or NULL (with a "<name>: error" line). */
+struct vdev *virtio_find(struct vdev *devs, u32 n, u32 id, u32 nth, const char *name);
 
 /* Status 0 and wait until it reads 0. False on a timeout (reported). */
 bool virtio_reset(struct vdev *d);

@@ -170,7 +170,7 @@ bool vtest_request_ok(const struct vdev *d, const struct vring_used_elem *e)
 }
 
 /*
- * One request on queue 0 (descriptors 0..2): prints "blk: <what> ..." with
+ * One request on queue 0 (descriptors 0..2): prints "<name>: <what> ..." with
  * the status byte, or a timeout, without the newline. True on status 0.
  */
 static bool blk_do(struct vdev *d, const char *what, u32 type, u64 sector, void *data, u32 len,
@@ -183,11 +183,12 @@ static bool blk_do(struct vdev *d, const char *what, u32 type, u64 sector, void 
 	vq_submit(&d->vq[0], 0, b, n);
 	vq_kick(d, 0);
 	if (!vq_wait(&d->vq[0], VQ_WAIT_DONE, &e)) {
-		pr("blk: %s sector=%lu error timeout used_idx=%u", what, sector,
+		pr("%s: %s sector=%lu error timeout used_idx=%u", d->name, what, sector,
 		   vq_used_idx(&d->vq[0]));
 		return false;
 	}
-	pr("blk: %s sector=%lu status=%u len=%u id=%u", what, sector, blk_status, e.len, e.id);
+	pr("%s: %s sector=%lu status=%u len=%u id=%u", d->name, what, sector, blk_status, e.len,
+	   e.id);
 	return blk_status == 0;
 }
 
@@ -198,8 +199,8 @@ void vtest_blk(struct vdev *d)
 	if (!setup(d))
 		return;
 	cap = vcfg32(d, 0) | (u64)vcfg32(d, 4) << 32;
-	pr("blk: slot=%u features=0x%lx accepted=0x%lx capacity=%lu ro=%u\n", d->slot, d->offered,
-	   d->accepted, cap, !!(d->offered & BLK_F_RO));
+	pr("%s: slot=%u features=0x%lx accepted=0x%lx capacity=%lu ro=%u\n", d->name, d->slot,
+	   d->offered, d->accepted, cap, !!(d->offered & BLK_F_RO));
 	if (blk_do(d, "read", BLK_T_IN, 0, sec0, SECTOR, true)) {
 		pr(" sum=0x%08x head=", fnv1a(sec0, SECTOR));
 		hex(sec0, 8);
@@ -213,7 +214,7 @@ void vtest_blk(struct vdev *d)
 		blk_do(d, "flush", BLK_T_FLUSH, 0, NULL, 0, false);
 		pr("\n");
 	} else {
-		pr("blk: flush skipped (VIRTIO_BLK_F_FLUSH not offered)\n");
+		pr("%s: flush skipped (VIRTIO_BLK_F_FLUSH not offered)\n", d->name);
 	}
 	/* sec0 differs from sec1 in every byte: a stale buffer cannot match. */
 	if (blk_do(d, "readback", BLK_T_IN, 1, sec0, SECTOR, true))
