@@ -9,7 +9,8 @@
  * block device works too (its size from lseek).
  *
  * Offered: SEG_MAX, SIZE_MAX, BLK_SIZE (512), TOPOLOGY (physical block =
- * the host file system's block, up to 4 KiB), FLUSH, RO (read-only disk),
+ * the host file system's block, up to 4 KiB), FLUSH (fdatasync; a driver
+ * that refuses it gets a write-through disk), RO (read-only disk),
  * DISCARD (when the host file system punches holes: probed at start),
  * WRITE_ZEROES (read-write disk; ZERO_RANGE, else a punched hole when the
  * driver allows unmapping, else written zeros), EVENT_IDX, INDIRECT_DESC.
@@ -31,7 +32,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +212,24 @@ static int blk_rw(struct blk *b, bool write, struct iovec *iov, unsigned int cnt
 	return 0;
 }
 
+static int blk_sync(struct blk *b)
+{
+	int rc;
+
+	while ((rc = fdatasync(b->fd)) < 0 && errno == EINTR)
+		;
+	return rc < 0 ? errno : 0;
+}
+
+/*
+ * A driver that did not accept VIRTIO_BLK_F_FLUSH cannot flush, so it
+ * must get a write-through disk (5.2.6.2): every write is synced.
+ */
+static bool blk_write_through(const struct blk *b)
+{
+	return !(b->dev.guest_features & (1ull << VIRTIO_BLK_F_FLUSH));
+}
+
 /* Is [sector, sector + nr) inside the disk? Overflow-safe. */
 static bool blk_in_range(const struct blk *b, uint64_t sector, uint64_t nr)
 {
@@ -287,6 +305,8 @@ static uint8_t blk_dwz(struct blk *b, const struct virtq_elem *e, uint64_t out_l
 			rc = blk_zero_range(b, r.sector << SECTOR_SHIFT,
 					    (uint64_t)r.num_sectors << SECTOR_SHIFT,
 					    r.flags & VIRTIO_BLK_DWZ_F_UNMAP);
+		if (!rc && !discard && blk_write_through(b))
+			rc = blk_sync(b);
 		if (rc) {
 			blk_log_error(b, discard ? "discard" : "write-zeroes", r.sector, rc);
 			return VIRTIO_BLK_S_IOERR;
@@ -328,6 +348,8 @@ static uint8_t blk_do(struct blk *b, const struct virtq_elem *e, const struct bl
 			return VIRTIO_BLK_S_IOERR;
 		off = h->sector << SECTOR_SHIFT;
 		rc = blk_rw(b, write, b->data, cnt, off);
+		if (!rc && write && blk_write_through(b))
+			rc = blk_sync(b);
 		if (rc) {
 			blk_log_error(b, write ? "write" : "read", h->sector, rc < 0 ? 0 : rc);
 			return VIRTIO_BLK_S_IOERR;
@@ -342,10 +364,9 @@ static uint8_t blk_do(struct blk *b, const struct virtq_elem *e, const struct bl
 			return VIRTIO_BLK_S_IOERR;
 		if (b->readonly)
 			return VIRTIO_BLK_S_OK;
-		while ((rc = fdatasync(b->fd)) < 0 && errno == EINTR)
-			;
+		rc = blk_sync(b);
 		if (rc) {
-			blk_log_error(b, "flush", 0, errno);
+			blk_log_error(b, "flush", 0, rc);
 			return VIRTIO_BLK_S_IOERR;
 		}
 		return VIRTIO_BLK_S_OK;
@@ -580,8 +601,13 @@ int virtio_blk_create(const struct virtio_slot *slot, unsigned int index, const 
 	}
 	b->fd = open(image, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (b->fd < 0) {
-		pr_err("virtio %s: cannot open the disk image %s (%s_IMAGE%s): %s", b->dev.name,
-		       image, sym, readonly ? ", read-only" : "", strerror(errno));
+		int err = errno;
+		bool hint = !readonly && (err == EROFS || err == EACCES);
+
+		pr_err("virtio %s: cannot open the disk image %s (%s_IMAGE%s): %s%s%s%s",
+		       b->dev.name, image, sym, readonly ? ", read-only" : "", strerror(err),
+		       hint ? "; for a read-only disk set " : "", hint ? sym : "",
+		       hint ? "_READONLY=y" : "");
 		goto fail;
 	}
 	/* Two writers of one image corrupt it: refuse a second keel on it. */

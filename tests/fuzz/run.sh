@@ -66,7 +66,9 @@ for bin in "$fobj"/tests/fuzz/fuzz_*; do
 	if [ $rc -ne 0 ]; then
 		grep -E -A30 '^==[0-9]+==ERROR|runtime error|^fuzz: |deadly signal|ERROR: libFuzzer' \
 			"$log" | head -40 | sed 's/^/      | /'
-		ls "$WORK/crashes/$name-"* 2>/dev/null | sed 's/^/      | input: /'
+		for f in "$WORK/crashes/$name-"*; do
+			[ -e "$f" ] && echo "      | input: $f"
+		done
 		fail "$name: crashed: reproduce with $bin <input>; add the input to $seeds/ once fixed"
 	fi
 done

@@ -7,6 +7,7 @@ text (slot order blk0, blk1, net0, rng0, packed from 0), the disk bytes
 from the host image files, the ARP peer from the host's tap.
 
 usage: check_virtio.py <report> <.config> [--image IMG --orig ORIG]
+                       [--image2 IMG2 --orig2 ORIG2]
                        [--tap-mac MAC] [--bad MODE@DEV ...]
 Prints one line per check; exit status 1 if any failed.
 """
@@ -79,39 +80,41 @@ def check_scan(lines, cfg):
     return want
 
 
-def check_blk(lines, cfg, image, orig):
-    ro = cfg.get("VIRTIO_BLK_READONLY") == "y"
+def check_blk(lines, cfg, name, image, orig):
+    """name: blk (VIRTIO_BLK_*) or blk2 (VIRTIO_BLK2_*)"""
+    sym = "VIRTIO_" + name.upper()
+    ro = cfg.get(sym + "_READONLY") == "y"
     img = open(image, "rb").read()
     org = open(orig, "rb").read()
-    info = one(lines, "blk: slot=")
+    info = one(lines, f"{name}: slot=")
     check(info.get("capacity") == str(len(org) // 512),
-          f"capacity {info.get('capacity')} sectors == image size {len(org)} / 512")
-    check(info.get("ro") == ("1" if ro else "0"), f"VIRTIO_BLK_F_RO offered: {info.get('ro')}")
-    rd = one(lines, "blk: read ")
-    check(rd.get("status") == "0" and rd.get("len") == "513", f"read sector 0: {rd}")
+          f"{name}: capacity {info.get('capacity')} sectors == image size {len(org)} / 512")
+    check(info.get("ro") == ("1" if ro else "0"), f"{name}: VIRTIO_BLK_F_RO offered: {info.get('ro')}")
+    rd = one(lines, f"{name}: read ")
+    check(rd.get("status") == "0" and rd.get("len") == "513", f"{name}: read sector 0: {rd}")
     check(rd.get("sum") == f"0x{fnv1a32(org[:512]):08x}",
-          "sector 0 as the guest read it == the host's bytes (FNV-1a)")
-    wr = one(lines, "blk: write ")
-    fl = one(lines, "blk: flush")
-    rb = one(lines, "blk: readback ")
-    gid = one(lines, "blk: get_id ")
+          f"{name}: sector 0 as the guest read it == the host's bytes (FNV-1a)")
+    wr = one(lines, f"{name}: write ")
+    fl = one(lines, f"{name}: flush")
+    rb = one(lines, f"{name}: readback ")
+    gid = one(lines, f"{name}: get_id ")
     want1 = bytes(b ^ 0xa5 for b in org[:512])
-    check(wr.get("sum") == f"0x{fnv1a32(want1):08x}", "guest wrote sector 0 XOR 0xa5")
+    check(wr.get("sum") == f"0x{fnv1a32(want1):08x}", f"{name}: guest wrote sector 0 XOR 0xa5")
     if ro:
-        check(wr.get("status") == "1", f"write to a read-only disk: VIRTIO_BLK_S_IOERR ({wr})")
-        check(img == org, "read-only image unchanged on the host")
-        check(rb.get("match") == "0", "read-only disk: sector 1 reads back unchanged")
+        check(wr.get("status") == "1", f"{name}: write to a read-only disk: VIRTIO_BLK_S_IOERR ({wr})")
+        check(img == org, f"{name}: read-only image unchanged on the host")
+        check(rb.get("match") == "0", f"{name}: read-only disk: sector 1 reads back unchanged")
     else:
-        check(wr.get("status") == "0" and wr.get("len") == "1", f"write sector 1: {wr}")
-        check(fl.get("status") == "0", f"flush: {fl}")
-        check(img[512:1024] == want1, "host image: sector 1 holds what the guest wrote")
+        check(wr.get("status") == "0" and wr.get("len") == "1", f"{name}: write sector 1: {wr}")
+        check(fl.get("status") == "0", f"{name}: flush: {fl}")
+        check(img[512:1024] == want1, f"{name}: host image: sector 1 holds what the guest wrote")
         check(img[:512] == org[:512] and img[1024:] == org[1024:],
-              "host image: every other byte unchanged")
+              f"{name}: host image: every other byte unchanged")
         check(rb.get("status") == "0" and rb.get("match") == "1",
-              f"guest reads sector 1 back: {rb}")
-    serial = cfg.get("VIRTIO_BLK_SERIAL", "keel-vda")[:20]
+              f"{name}: guest reads sector 1 back: {rb}")
+    serial = cfg.get(sym + "_SERIAL", "keel-vda" if name == "blk" else "keel-vdb")[:20]
     check(gid.get("status") == "0" and gid.get("serial") == serial,
-          f"GET_ID serial {gid.get('serial')} == VIRTIO_BLK_SERIAL {serial}")
+          f"{name}: GET_ID serial {gid.get('serial')} == {sym}_SERIAL {serial}")
 
 
 def check_net(lines, cfg, tap_mac):
@@ -157,6 +160,8 @@ def main():
     ap.add_argument("config")
     ap.add_argument("--image")
     ap.add_argument("--orig")
+    ap.add_argument("--image2")
+    ap.add_argument("--orig2")
     ap.add_argument("--tap-mac")
     ap.add_argument("--bad", action="append", default=[])
     args = ap.parse_args()
@@ -165,7 +170,7 @@ def main():
              .read().splitlines()]
     check("probe: end" in lines, "report ends (the probe ran to completion)")
     check("virtio: done" in lines, "virtio tests ran to their end")
-    errors = [l for l in lines if re.match(r"^(virtio|blk|net|rng|vbad):", l) and
+    errors = [l for l in lines if re.match(r"^(virtio|blk2?|net|rng|vbad):", l) and
               re.search(r"(^|\s)error(\s|$)", l)]
     check(not errors, f"no error lines {errors}")
     cmd = cfg.get("GUEST_CMDLINE", "")
@@ -173,9 +178,11 @@ def main():
     tested = m.group(1).split(",") if m else []
     want = check_scan(lines, cfg)
     for dev in tested:
-        check(dev in want, f"{dev}: configured")
+        check(dev in want or dev == "blk2" and want.count("blk") == 2, f"{dev}: configured")
     if "blk" in tested:
-        check_blk(lines, cfg, args.image, args.orig)
+        check_blk(lines, cfg, "blk", args.image, args.orig)
+    if "blk2" in tested:
+        check_blk(lines, cfg, "blk2", args.image2, args.orig2)
     if "net" in tested:
         check_net(lines, cfg, args.tap_mac or "")
     if "rng" in tested:

@@ -244,12 +244,12 @@ static uint16_t submit(const struct seg *s, unsigned int n, bool indirect)
 	uint16_t head = next_desc, first = indirect ? 0 : head;
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint16_t d = (uint16_t)((first + i) % QSZ);
+		uint16_t d = (uint16_t)(indirect ? i : (first + i) % QSZ);
 
 		tab[d] = (struct t_desc){ s[i].gpa, s[i].len, s[i].write ? T_WRITE : 0, 0 };
 		if (i + 1 < n) {
 			tab[d].flags |= T_NEXT;
-			tab[d].next = (uint16_t)((first + i + 1) % QSZ);
+			tab[d].next = (uint16_t)(indirect ? i + 1 : (first + i + 1) % QSZ);
 		}
 	}
 	if (indirect) {
@@ -283,6 +283,11 @@ static int request(uint32_t type, uint64_t sector, uint64_t data_gpa, uint32_t l
 	uint32_t *h = g(HDR_GPA);
 	uint16_t head;
 
+	if ((len + split - 1) / split + 2 > (use_indirect ? VIRTQ_MAX_SEGS : QSZ)) {
+		EXPECT(0, "test bug: a chain of %u-byte pieces of %u bytes does not fit", split,
+		       len);
+		exit(unit_done("test_virtio_blk"));
+	}
 	h[0] = type;
 	h[1] = 0;
 	memcpy(&h[2], &sector, 8);
@@ -533,6 +538,15 @@ static void test_flush_and_id(void)
 	driver_ok((f & ~F(BLK_F_FLUSH)) | F(VIRTIO_F_VERSION_1));
 	st = request(T_FLUSH, 0, 0, 0, false, 512, &used);
 	EXPECT(st == S_UNSUPP, "flush not negotiated: status %d", st);
+	/* ... and then the disk is write-through: each write is synced. */
+	io_calls = 0;
+	st = request(T_OUT, 0, DATA_GPA, 512, false, 512, &used);
+	EXPECT(st == S_OK && io_calls == 2, "write-through: status %d, %u host calls", st,
+	       io_calls);
+	driver_ok(f | F(VIRTIO_F_VERSION_1));
+	io_calls = 0;
+	st = request(T_OUT, 0, DATA_GPA, 512, false, 512, &used);
+	EXPECT(st == S_OK && io_calls == 1, "write-back: status %d, %u host calls", st, io_calls);
 
 	/* A short serial is zero-padded. */
 	open_disk("id2.img", IMG_SECTORS * 512, false, "vda");
@@ -837,6 +851,17 @@ static void test_indirect_event_idx(void)
 	st = request(T_IN, 32, CHECK_GPA, 8192, true, 4096, &used);
 	EXPECT(st == S_OK && used == 8193 && !memcmp(g(CHECK_GPA), g(DATA_GPA), 8192),
 	       "indirect read: status %d used %lld", st, (long long)used);
+	/* The longest chain the device announces: seg_max data segments. */
+	for (unsigned int i = 0; i < 254 * 512; i++)
+		((uint8_t *)g(DATA_GPA))[i] = (uint8_t)(i / 512 + i);
+	EXPECT(cfg32(12) == 254, "seg_max %u", cfg32(12));
+	st = request(T_OUT, 1000, DATA_GPA, 254 * 512, false, 512, &used);
+	EXPECT(st == S_OK && file_is(1000 * 512, g(DATA_GPA), 254 * 512),
+	       "254-segment write: status %d", st);
+	memset(g(CHECK_GPA), 0, 254 * 512);
+	st = request(T_IN, 1000, CHECK_GPA, 254 * 512, true, 512, &used);
+	EXPECT(st == S_OK && !memcmp(g(CHECK_GPA), g(DATA_GPA), 254 * 512),
+	       "254-segment read: status %d", st);
 	use_indirect = false;
 	EXPECT(*avail_event == avail_idx, "avail_event %u after %u requests", *avail_event,
 	       avail_idx);
