@@ -85,7 +85,8 @@ run_case() {
 	}' "$log" 2>/dev/null | tee "$WORKDIR/nested-$kind.values" | sort -k3,3 -k1,1 -k2,2n |
 		awk '$3 != "status" { a[$3 " " $1] = a[$3 " " $1] " " $4 }
 		$3 == "status" { print "bench: nested: " $1 " run " $2 ": VMM status " $4 }
-		END { for (k in a) print "bench: nested " k ":" a[k] }' | sort
+		END { for (k in a) print "bench: nested " k " (runs 0-N, 0 is the warm-up):" a[k] }' |
+		sort
 	return $rc
 }
 
