@@ -344,6 +344,8 @@ help:
 	@echo '  check               all tests (installs Debian packages it needs)'
 	@echo '  deps                install the Debian packages the project needs'
 	@echo '  bench               benchmarks vs QEMU: table, CSV and chart in $$(O)/bench/'
+	@echo '  fuzz                libFuzzer targets, FUZZ_SECONDS=N each (tests/fuzz/README)'
+	@echo '  soak                repeated boots and SIGTERMs: SOAK_RUNS= SOAK_SIGTERMS= SOAK_E2E='
 	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
 	@echo '  demo                from a fresh machine: build edge_2s2c2t, boot real Linux, show its CPUs'
 	@echo '  guest-assets        the Debian cloud kernel and busybox initramfs in $$(O)/guest/'
