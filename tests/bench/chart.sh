@@ -15,7 +15,7 @@ trap 'rm -f "$data"' EXIT
 n=$(wc -l <"$data")
 [ "$n" -gt 0 ] || { echo "bench: no ratios to draw" >&2; exit 0; }
 gnuplot <<GP
-set terminal pngcairo size $((200 + 170 * n)),600 font "sans,10"
+set terminal pngcairo size $((200 + 170 * n)),600 noenhanced font "sans,10"
 set output "$png"
 set title "Keel / peer (lower is better; red: goal; bar green: met, orange: missed, blue: no goal)"
 set logscale y
