@@ -67,3 +67,21 @@ _Static_assert((CONFIG_BOARD_NR_CPUS + 63) / 64 == KEEL_CPUMASK_WORDS,
 		")");
 
 KEEL_CPUMASK_FOR_EACH_WORD(CHECK_WORD)
+
+/* The virtio strings that have a fixed room in the device (scripts/config_rules.py). */
+#ifdef CONFIG_VIRTIO_BLK
+_Static_assert(sizeof(CONFIG_VIRTIO_BLK_IMAGE) > 1, "VIRTIO_BLK_IMAGE is empty");
+_Static_assert(sizeof(CONFIG_VIRTIO_BLK_SERIAL) <= 21,
+	       "VIRTIO_BLK_SERIAL longer than 20 bytes (virtio-blk GET_ID)");
+#endif
+#ifdef CONFIG_VIRTIO_BLK2
+_Static_assert(sizeof(CONFIG_VIRTIO_BLK2_IMAGE) > 1, "VIRTIO_BLK2_IMAGE is empty");
+_Static_assert(sizeof(CONFIG_VIRTIO_BLK2_SERIAL) <= 21,
+	       "VIRTIO_BLK2_SERIAL longer than 20 bytes (virtio-blk GET_ID)");
+#endif
+#ifdef CONFIG_VIRTIO_NET
+_Static_assert(sizeof(CONFIG_VIRTIO_NET_TAP) > 1 && sizeof(CONFIG_VIRTIO_NET_TAP) <= 16,
+	       "VIRTIO_NET_TAP: an interface name has 1 to 15 bytes (IFNAMSIZ)");
+_Static_assert(sizeof(CONFIG_VIRTIO_NET_MAC) == 18,
+	       "VIRTIO_NET_MAC: six hex bytes separated by ':' (17 characters)");
+#endif
