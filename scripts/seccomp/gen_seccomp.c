@@ -47,6 +47,19 @@
 /* Thread kinds, in the order of enum seccomp_thread (core/seccomp.h). */
 enum kind { MAIN, VCPU, BLK, NET, RNG, NR_KINDS };
 static const char *const kind_names[NR_KINDS] = { "main", "vcpu", "blk", "net", "rng" };
+/* The thread kinds this configuration starts (--print-seccomp lists only these). */
+static const bool kind_in_image[NR_KINDS] = {
+	[MAIN] = true, [VCPU] = true,
+#ifdef CONFIG_VIRTIO_BLK
+	[BLK] = true,
+#endif
+#ifdef CONFIG_VIRTIO_NET
+	[NET] = true,
+#endif
+#ifdef CONFIG_VIRTIO_RNG
+	[RNG] = true,
+#endif
+};
 static const char *const kind_macros[NR_KINDS] = { "MAIN", "VCPU", "BLK", "NET", "RNG" };
 static const char *const kind_titles[NR_KINDS] = {
 	"main/I/O thread (keel): the main loop, console input, stopping the vCPUs",
@@ -623,6 +636,8 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 	text(out, "terminal and dies by SIGSYS (exit status 159). Another ABI (x32, i386):");
 	text(out, "killed at once.");
 	for (int k = 0; k < NR_KINDS; k++) {
+		if (!kind_in_image[k])
+			continue;
 		text(out, "%s", "");
 		text(out,
 		     "thread %s: %u system calls, %u ioctl requests (%u rules, %zu BPF "

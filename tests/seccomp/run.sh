@@ -119,6 +119,8 @@ if build base "$SMP2" "$HANG"; then
 	check "--print-seccomp: status 0" test $? -eq 0
 	check "--print-seccomp: one section per thread kind" \
 		test "$(grep -cE '^thread (main|vcpu): [0-9]+ system calls, [0-9]+ ioctl requests' "$WORK/print.out")" -eq 2
+	check "--print-seccomp: no device thread sections without devices" \
+		bash -c "! grep -qE '^thread (blk|net|rng):' '$WORK/print.out'"
 	sed -n '/^thread vcpu:/,/^$/p' "$WORK/print.out" >"$WORK/print.vcpu"
 	sed -n '/^thread main:/,/^$/p' "$WORK/print.out" >"$WORK/print.main"
 	check "--print-seccomp: vCPU threads may KVM_RUN (ioctl request named)" \
