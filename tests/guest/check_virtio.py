@@ -15,38 +15,15 @@ import argparse
 import re
 import sys
 
-failures = 0
+# The report helpers shared with the topology checks (same folder).
+import check_report
+from check_report import check, fnv1a32, read_config
+
 IDS = {"blk": 2, "net": 1, "rng": 4}
-
-
-def check(ok, what):
-    global failures
-    print(f"    {'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures += 1
-
-
-def read_config(path):
-    cfg = {}
-    for line in open(path, encoding="utf-8"):
-        m = re.match(r"^CONFIG_(\w+)=(.*)$", line.strip())
-        if m:
-            v = m.group(2)
-            if v.startswith('"'):
-                v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-            cfg[m.group(1)] = v
-    return cfg
 
 
 def fields(line):
     return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-
-
-def fnv1a32(data):
-    h = 0x811c9dc5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xffffffff
-    return h
 
 
 def one(lines, prefix):
@@ -189,7 +166,7 @@ def main():
         check_rng(lines)
     for spec in args.bad:
         check_bad(lines, spec)
-    sys.exit(1 if failures else 0)
+    sys.exit(1 if check_report.failures else 0)
 
 
 if __name__ == "__main__":
