@@ -6,16 +6,10 @@
 set -u
 . "$SRC/tests/lib.sh"
 
-if [ ! -c /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is absent on this machine: the probe guest cannot run"
-	exit 77
-fi
-if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is not accessible to $(id -un): run the tests as root or in group kvm"
-	exit 77
-fi
+. "$SRC/tests/kvm.sh"
+kvm_init
 
-TIMEOUT=60
+TIMEOUT=$((60 * KVM_SLOW))
 # An initrd with known bytes: the guest must see exactly these.
 head -c 12345 /dev/urandom >"$WORK/initrd.bin"
 
@@ -23,22 +17,11 @@ head -c 12345 /dev/urandom >"$WORK/initrd.bin"
 # that boots the probe. A profile whose board is not this machine (2 CPUs)
 # keeps its guest-visible shape but runs unpinned on the pc2 board.
 defconfig_for() {
-	local src=$1 name=$2 out=$WORK/$2.defconfig syms
+	local src=$1 name=$2 out=$WORK/$2.defconfig
 	shift 2
-	# the extra lines replace the profile's own values of those symbols
-	syms=$(printf '%s\n' "$@" DEFCONFIG_NAME= | sed -E 's/^(# )?CONFIG_//; s/[= ].*//' | paste -sd'|')
-	if grep -q '^CONFIG_BOARD_PC2=y' "$src" || ! grep -q '^CONFIG_BOARD_' "$src"; then
-		grep -v -E "^(# )?CONFIG_($syms)[= ]" "$src" >"$out"
-	else
-		grep -v -E "^(# )?CONFIG_(BOARD_|VCPU_PIN_TABLE|VMM_CPUS|ALLOW_OVERCOMMIT|($syms)[= ])" \
-			"$src" >"$out"
-		printf '%s\n' CONFIG_BOARD_PC2=y CONFIG_ALLOW_OVERCOMMIT=y >>"$out"
+	if [ "$(probe_defconfig "$src" "$out" 1 "CONFIG_DEFCONFIG_NAME=\"$name\"" "$@")" = unpinned ]; then
 		echo "    note $(basename "$src"): its board is not this machine; booted unpinned on pc2"
 	fi
-	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" "$@" >>"$out"
-	# the probe guest, unless the caller names a kernel of its own
-	case " $* " in *GUEST_KERNEL=*) ;; *) echo 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' >>"$out" ;; esac
-	case " $* " in *GUEST_INITRD=*) ;; *) echo 'CONFIG_GUEST_INITRD=""' >>"$out" ;; esac
 	echo "$out"
 }
 
@@ -54,7 +37,7 @@ build() {
 
 # run <name>: run the image, report in $WORK/<name>.out/.err, status in $rc
 run() {
-	timeout -s KILL $TIMEOUT "$WORK/$1/keel" </dev/null >"$WORK/$1.out" 2>"$WORK/$1.err"
+	kvm_run timeout -s KILL $TIMEOUT "$WORK/$1/keel" </dev/null >"$WORK/$1.out" 2>"$WORK/$1.err"
 	rc=$?
 }
 
@@ -94,7 +77,7 @@ if build bigmem "$d"; then
 fi
 d=$(defconfig_for "$SRC/configs/tiny_defconfig" mlock "CONFIG_GUEST_MLOCK=y" \
 	"CONFIG_GUEST_MEM_MB=64" | tail -1)
-if build mlock "$d"; then
+mlock_case() {
 	run mlock
 	if [ "$(id -u)" = 0 ] || [ "$(ulimit -l)" = unlimited ]; then
 		check "GUEST_MLOCK: boots with locked RAM (status $rc)" test $rc -eq 0
@@ -102,10 +85,11 @@ if build mlock "$d"; then
 		check "GUEST_MLOCK without the rlimit: clear error" \
 			grep -q 'cannot lock 64 MiB of guest RAM (GUEST_MLOCK)' "$WORK/mlock.err"
 	fi
-fi
+}
+build mlock "$d" && kvm_call mlock_case
 d=$(defconfig_for "$SRC/configs/tiny_defconfig" huge "CONFIG_GUEST_HUGEPAGES=y" \
 	"CONFIG_GUEST_MEM_MB=64" | tail -1)
-if build huge "$d"; then
+huge_case() {
 	nr=/proc/sys/vm/nr_hugepages
 	old=$(cat $nr)
 	free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
@@ -124,7 +108,8 @@ if build huge "$d"; then
 		echo "$old" >$nr 2>/dev/null
 		echo "    note: cannot reserve huge pages here (not root?): positive case not run"
 	fi
-fi
+}
+build huge "$d" && kvm_call huge_case
 
 # Fault modes, chosen on the guest command line.
 fault_build() {
@@ -153,10 +138,10 @@ if fault_build reboot; then
 	run fault-reboot
 	check "reboot request: status 2" test $rc -eq 2
 fi
-if fault_build hang; then
+hang_case() {
 	"$WORK/fault-hang/keel" </dev/null >"$WORK/hang.out" 2>"$WORK/hang.err" &
 	pid=$!
-	for _ in $(seq 50); do grep -q 'fault hang' "$WORK/hang.out" && break; sleep 0.1; done
+	for _ in $(seq $((50 * KVM_SLOW))); do grep -q 'fault hang' "$WORK/hang.out" && break; sleep 0.1; done
 	check "hanging guest reached its loop" grep -q 'fault hang' "$WORK/hang.out"
 	check "hanging guest: vCPU thread named keel-vcpu0" \
 		grep -qx 'keel-vcpu0' <(cat /proc/$pid/task/*/comm 2>/dev/null)
@@ -165,7 +150,8 @@ if fault_build hang; then
 	rc=$?
 	check "SIGTERM stops it in order: status 143 (128+15)" test $rc -eq 143
 	check "SIGTERM logged" grep -q 'stopping the guest' "$WORK/hang.err"
-fi
+}
+fault_build hang && kvm_call hang_case
 
 # Bad guest images: the compiled paths are opened at start (GUEST_EMBED=n).
 d=$(defconfig_for "$SRC/configs/tiny_defconfig" "images" "# CONFIG_GUEST_EMBED is not set" \
@@ -199,7 +185,7 @@ if build images "$d"; then
 fi
 
 # The terminal is restored on every exit path (stdin a pseudo-terminal).
-pty() { /usr/bin/python3 "$SRC/tests/guest/pty_run.py" "$@" >"$WORK/pty.out" 2>&1; }
+pty() { kvm_run /usr/bin/python3 "$SRC/tests/guest/pty_run.py" "$@" >"$WORK/pty.out" 2>&1; }
 pty "$WORK/tiny/keel"
 check "terminal restored after power-off" grep -q 'pty: status=0 termios=restored' "$WORK/pty.out"
 [ -x "$WORK/fault-reboot/keel" ] && pty "$WORK/fault-reboot/keel";
