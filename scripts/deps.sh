@@ -27,6 +27,12 @@ clang-14:/usr/bin/clang-14
 clang:/usr/bin/clang
 libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 gnuplot-nox:/usr/bin/gnuplot
+bochs:/usr/bin/bochs
+bochsbios:/usr/share/bochs/BIOS-bochs-latest
+vgabios:/usr/share/vgabios/vgabios.bin
+isolinux:/usr/lib/ISOLINUX/isolinux.bin
+syslinux-common:/usr/lib/syslinux/modules/bios/ldlinux.c32
+xorriso:/usr/bin/xorriso
 "
 
 missing=""

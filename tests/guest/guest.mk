@@ -25,7 +25,7 @@ PROBE_OUT := $(objtree)/tests/guest
 PROBE_BZIMAGE := $(PROBE_OUT)/probe.bzImage
 
 # head.o first: the linker script places its .head.text at LOAD_ADDR anyway.
-probe-c := probe boot acpi madt numa power fault print serial lib smp cpuid virtio \
+probe-c := probe boot acpi madt numa power fault print serial lib clock smp cpuid virtio \
 	virtio_dev virtio_bad bench
 PROBE_OBJS := $(PROBE_OUT)/head.o $(PROBE_OUT)/ap.o $(addprefix $(PROBE_OUT)/,$(addsuffix .o,$(probe-c)))
 PROBE_SETUP_OBJ := $(PROBE_OUT)/setup.o

@@ -7,6 +7,7 @@
 #include "acpi.h"
 #include "bench.h"
 #include "boot.h"
+#include "clock.h"
 #include "cpuid.h"
 #include "fault.h"
 #include "io.h"
@@ -71,6 +72,7 @@ void probe_main(u64 bp_addr)
 	pr("probe: begin version=%u\n", PROBE_REPORT_VERSION);
 	pr("boot: entry=%u\n", boot_entry);
 	bp = boot_params_check(bp_addr);
+	clock_init();
 	fault = get_fault_mode(bp, mode, sizeof(mode));
 	bench_start(bp);
 

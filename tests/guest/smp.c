@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Start the APs (xAPIC INIT-SIPI-SIPI) and dump every CPU's topology leaves. */
+#include "clock.h"
 #include "io.h"
 #include "lib.h"
 #include "print.h"
@@ -15,7 +16,14 @@
 
 #define MAX_APS 64
 #define AP_STACK 4096
-#define AP_WAIT_LOOPS 4000000 /* about seconds here, far more than needed */
+/*
+ * How long one AP may take from INIT to the end of its dump. Bare metal
+ * needs milliseconds; a nested host with 8 vCPU threads on 2 CPUs can take
+ * seconds. After a timeout no further AP is started: the late one may still
+ * be running the trampoline and its stack, which the next start would reuse.
+ */
+#define AP_WAIT_MS 60000
+#define AP_SECOND_SIPI_MS 10
 
 extern u8 ap_tramp_start[], ap_tramp_end[];
 extern u8 ap_tramp_cr3[], ap_tramp_stack[], ap_tramp_entry[];
@@ -74,18 +82,22 @@ static void ap_main(void)
 
 static void icr(u32 dest, u32 cmd)
 {
+	u64 end;
+
 	mmio_write32(LAPIC_BASE + LAPIC_ICR_HI, dest << 24);
 	mmio_write32(LAPIC_BASE + LAPIC_ICR_LO, cmd);
-	for (u32 i = 0; i < 100000 && (mmio_read32(LAPIC_BASE + LAPIC_ICR_LO) & ICR_BUSY); i++)
-		;
+	end = clock_deadline(100);
+	while ((mmio_read32(LAPIC_BASE + LAPIC_ICR_LO) & ICR_BUSY) && !clock_expired(end))
+		asm volatile("pause");
 }
 
-static bool start_ap(u32 apic, u32 slot)
+static bool start_ap(u32 apic, u32 slot, u32 *ms)
 {
 	u8 *t = (u8 *)AP_TRAMP_BASE;
 	u64 stack = (u64)&ap_stacks[slot][AP_STACK];
 	u64 entry = (u64)ap_main;
-	u64 cr3;
+	u64 cr3, sipi2, end, t0 = clock_us();
+	bool resent = false;
 
 	asm volatile("mov %%cr3, %0" : "=r"(cr3));
 	memcpy(t, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
@@ -95,12 +107,19 @@ static bool start_ap(u32 apic, u32 slot)
 	ap_up = 0;
 	icr(apic, ICR_INIT);
 	icr(apic, ICR_SIPI | (AP_TRAMP_BASE >> 12));
-	for (u32 i = 0; i < AP_WAIT_LOOPS; i++) {
-		if (ap_up == apic + 1)
+	sipi2 = clock_deadline(AP_SECOND_SIPI_MS);
+	end = clock_deadline(AP_WAIT_MS);
+	while (!clock_expired(end)) {
+		if (ap_up == apic + 1) {
+			*ms = (u32)((clock_us() - t0) / 1000);
 			return true;
-		if (i == 1000)
-			icr(apic,
-			    ICR_SIPI | (AP_TRAMP_BASE >> 12)); /* the protocol's second SIPI */
+		}
+		if (!resent && clock_expired(sipi2)) {
+			/* The protocol's second SIPI; ignored by an AP already running. */
+			icr(apic, ICR_SIPI | (AP_TRAMP_BASE >> 12));
+			resent = true;
+		}
+		asm volatile("pause");
 	}
 	return false;
 }
@@ -109,6 +128,8 @@ void smp_report(const struct acpi_info *ai)
 {
 	const u8 *madt = (const u8 *)ai->madt;
 	u32 self = lapic_id(), started = 0, wanted = 0, len;
+	bool late = false;
+	u32 ms = 0;
 
 	topo_dump();
 	if (!madt)
@@ -136,11 +157,14 @@ void smp_report(const struct acpi_info *ai)
 			   MAX_APS);
 			continue;
 		}
-		if (start_ap(apic, started)) {
-			pr("smp: ap apic=%u up\n", apic);
+		if (late) {
+			pr("smp: ap apic=%u not tried (an earlier AP timed out)\n", apic);
+		} else if (start_ap(apic, started, &ms)) {
+			pr("smp: ap apic=%u up in_ms=%u\n", apic, ms);
 			started++;
 		} else {
-			pr("smp: ap apic=%u did not start\n", apic);
+			pr("smp: ap apic=%u did not start within %u ms\n", apic, AP_WAIT_MS);
+			late = true;
 		}
 	}
 	pr("smp: done started=%u of=%u\n", started, wanted);

@@ -5,6 +5,7 @@
  * virtqueues, 3.1 initialisation, 4.2 virtio over MMIO). Polled: the
  * driver never enables an interrupt and spins on used->idx with a bound.
  */
+#include "clock.h"
 #include "io.h"
 #include "lib.h"
 #include "print.h"
@@ -253,9 +254,9 @@ u16 vq_used_idx(const struct vq *vq)
 	return *(volatile u16 *)&vq->ring->used.idx;
 }
 
-bool vq_wait(struct vq *vq, u32 loops, struct vring_used_elem *e)
+bool vq_wait(struct vq *vq, u32 ms, struct vring_used_elem *e)
 {
-	for (u32 i = 0; i < loops; i++) {
+	for (u64 end = clock_deadline(ms); !clock_expired(end);) {
 		if (vq_used_idx(vq) != vq->used_seen) {
 			barrier();
 			*e = vq->ring->used.ring[vq->used_seen & (vq->num - 1)];

@@ -122,9 +122,9 @@ struct vbuf {
 	bool write; /* device-writable */
 };
 
-/* Spin limits (each poll iteration is ~25 us: a port 0x80 write exits). */
-#define VQ_WAIT_DONE 200000 /* ~5 s: a request the device should complete */
-#define VQ_WAIT_IDLE 2000 /* ~50 ms: a request the device should refuse */
+/* Wait limits in ms (clock.h): generous, a nested host is slow. */
+#define VQ_WAIT_DONE 30000 /* a request the device should complete */
+#define VQ_WAIT_IDLE 200 /* a request the device should refuse */
 
 u32 vreg(const struct vdev *d, u32 off);
 void vreg_set(const struct vdev *d, u32 off, u32 val);
@@ -153,7 +153,7 @@ u16 vq_submit(struct vq *vq, u16 first, const struct vbuf *b, u32 n);
 void vq_post(struct vq *vq, u16 head);
 void vq_kick(const struct vdev *d, u32 q);
 /* Wait up to loops polls for a used entry; consume it. */
-bool vq_wait(struct vq *vq, u32 loops, struct vring_used_elem *e);
+bool vq_wait(struct vq *vq, u32 ms, struct vring_used_elem *e);
 /* used->idx as the device left it. */
 u16 vq_used_idx(const struct vq *vq);
 

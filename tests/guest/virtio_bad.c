@@ -8,6 +8,7 @@
  *   vbad: mode=M dev=D slot=N queue=Q status=0x.. needs_reset=0|1
  *         used_after=N recovered=ok|fail
  */
+#include "clock.h"
 #include "lib.h"
 #include "print.h"
 #include "virtio.h"
@@ -15,7 +16,7 @@
 #define BAD_ADDR 0xf0000000UL /* in the 32-bit hole below the LAPIC: not RAM */
 #define BAD_LEN 0xffffffffU
 #define AFTER_DESC 4 /* the valid request after the bad one: descriptors 4.. */
-#define NEEDS_RESET_POLLS 20000 /* ~1 s: a register read and a port write each */
+#define NEEDS_RESET_MS 10000 /* the device thread's verdict */
 
 enum bad_mode { BAD_LOOP, BAD_RANGE, BAD_LEN_MODE, BAD_INDEX, BAD_UNREADY, BAD_NOTIFY };
 
@@ -114,7 +115,7 @@ static bool recover(struct vdev *d, u32 q)
 
 void vtest_bad(struct vdev *d, const char *mode)
 {
-	u32 q = vtest_queue(d), st, n;
+	u32 q = vtest_queue(d), st = 0, n;
 	struct vring_used_elem e;
 	enum bad_mode m;
 	struct vbuf b[4];
@@ -131,7 +132,7 @@ void vtest_bad(struct vdev *d, const char *mode)
 	}
 	misbehave(d, m, q);
 	/* The device thread sees the request when it gets to it: wait for its verdict. */
-	for (u32 i = 0; i < NEEDS_RESET_POLLS; i++) {
+	for (u64 end = clock_deadline(NEEDS_RESET_MS); !clock_expired(end);) {
 		st = vreg(d, VM_STATUS);
 		if (st & VS_NEEDS_RESET)
 			break;

@@ -28,7 +28,7 @@
 #define NET_ARP_LEN 42
 #define NET_FRAMES_MAX 32
 #define NET_TRIES 3
-#define NET_WAIT_REPLY 80000 /* ~2 s per try */
+#define NET_WAIT_REPLY 5000 /* ms per try */
 
 #define RNG_BYTES 64
 
