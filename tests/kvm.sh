@@ -27,7 +27,6 @@ KVM_WHY=
 KVM_SLOW=1
 KVM_PID=
 KVM_SPOOL=
-KVM_N=0
 KVM_BROKEN=
 # host-side limit of one job; a job never takes this long unless L1 hung
 KVM_JOB_LIMIT=${KVM_JOB_LIMIT:-900}
@@ -93,6 +92,9 @@ kvm_init() {
 		KVM_SLOW=5
 	fi
 	echo "$KVM_MODE" >"$WORK/.kvm-mode"
+	# Boot L1 now, in this shell (not in a $(...) subshell, whose exit
+	# would end it); it comes up while the suite builds its first image.
+	[ $KVM_MODE = direct ] || kvm_start
 }
 
 # kvm_start: boot the L1 session (nested mode), once
@@ -106,7 +108,7 @@ kvm_start() {
 	KVM_SPOOL=$WORK/.l1
 	rm -rf "$KVM_SPOOL"
 	mkdir -p "$KVM_SPOOL"
-	KVM_N=0
+	echo 0 >"$KVM_SPOOL/n"
 	# 6 GiB: tests/guest/boot.sh gives a guest 4.5 GiB (only touched
 	# pages cost host memory)
 	"$SRC/tests/e2e/run-nested" - --share "$WORK" --mem 6G --timeout 7200 \
@@ -155,15 +157,17 @@ kvm_job() {
 	kvm_job_once "$1"
 	rc=$?
 	[ $rc = 125 ] && [ -z "$KVM_PID" ] || return $rc
-	echo "kvm: retrying job $KVM_N in a new L1 session" >&2
+	echo "kvm: retrying the job in a new L1 session" >&2
 	kvm_job_once "$1"
 }
 
 kvm_job_once() {
-	local job i rc
+	local job i rc n
 	kvm_start || return 125
-	KVM_N=$((KVM_N + 1))
-	job=$KVM_SPOOL/job.$KVM_N
+	# the counter lives in the spool, so that jobs from $(...) count too
+	n=$(($(cat "$KVM_SPOOL/n") + 1))
+	echo $n >"$KVM_SPOOL/n"
+	job=$KVM_SPOOL/job.$n
 	printf '%s\n' "$1" >"$job.sh.tmp"
 	mv "$job.sh.tmp" "$job.sh"
 	for ((i = 0; i < KVM_JOB_LIMIT * 50; i++)); do
@@ -172,7 +176,7 @@ kvm_job_once() {
 		sleep 0.02
 	done
 	if [ ! -f "$job.rc" ]; then
-		echo "kvm: the L1 session died or hung (job $KVM_N); last lines:" >&2
+		echo "kvm: the L1 session died or hung (job $n); last lines:" >&2
 		tail -5 "$KVM_SPOOL/l1.log" | sed 's/^/    | /' >&2
 		kill "$KVM_PID" 2>/dev/null
 		wait "$KVM_PID" 2>/dev/null
@@ -220,7 +224,7 @@ kvm_run() {
 kvm_call() {
 	[ $KVM_MODE = nested ] || { "$@"; return; }
 	local rc f
-	f=$WORK/.l1-fails.$((KVM_N + 1))
+	f=$WORK/.l1-fails.$BASHPID.$RANDOM
 	kvm_job "$(kvm_prologue
 		echo 'fails=0'
 		printf '%q ' "$@"

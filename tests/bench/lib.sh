@@ -11,17 +11,16 @@ PROBE=$BENCH_DIR/build/probe-report/tests/guest/probe.bzImage
 GUEST_MB=256
 
 err() { echo "bench: error: $*" >&2; }
+. "$SRC/tests/defconfig.sh"
 
 # build_keel <name> <config lines...>: tiny_defconfig with the lines (which
 # replace its own values), image in $BENCH_DIR/build/<name>/keel; quiet
 # unless it fails.
 build_keel() {
-	local name=$1 dir=$BENCH_DIR/build/$1 syms
+	local name=$1 dir=$BENCH_DIR/build/$1
 	shift
 	mkdir -p "$dir"
-	syms=$(printf '%s\n' "$@" | sed -E 's/^(# )?CONFIG_//; s/[= ].*//' | paste -sd'|')
-	grep -v -E "^(# )?CONFIG_($syms)[= ]" "$SRC/configs/tiny_defconfig" >"$dir.defconfig"
-	printf '%s\n' "$@" >>"$dir.defconfig"
+	derive_defconfig "$SRC/configs/tiny_defconfig" "$dir.defconfig" 0 "$@"
 	if ! { make -C "$SRC" O="$dir" defconfig DEFCONFIG="$dir.defconfig" &&
 		make -C "$SRC" O="$dir" -j"$(nproc)"; } >"$dir.make.log" 2>&1; then
 		sed 's/^/    | /' "$dir.make.log" | tail -30 >&2

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # Shared by tests/e2e/run.sh and tests/e2e/demo.sh. Source it.
+. "$SRC/tests/defconfig.sh"
 
 # e2e_defconfig <defconfig> <name> <out> <unpin>: write <out>, a defconfig
 # derived from <defconfig> that boots the guest assets (guest/vmlinuz and
@@ -11,20 +12,10 @@
 # did that.
 e2e_defconfig() {
 	local src=$1 name=$2 out=$3 unpin=$4
-	local own='GUEST_KERNEL|GUEST_INITRD|GUEST_CMDLINE|DEFCONFIG_NAME'
-	if [ "$unpin" != 1 ] || grep -q '^CONFIG_BOARD_PC2=y' "$src" ||
-		! grep -q '^CONFIG_BOARD_' "$src"; then
-		grep -v -E "^(# )?CONFIG_($own)[= ]" "$src" >"$out"
-	else
-		grep -v -E "^(# )?CONFIG_(BOARD_|VCPU_PIN_TABLE|VMM_CPUS|ALLOW_OVERCOMMIT|NUMA_HOST_NODES|($own)[= ])" \
-			"$src" >"$out"
-		printf '%s\n' CONFIG_BOARD_PC2=y CONFIG_ALLOW_OVERCOMMIT=y >>"$out"
-		echo unpinned
-	fi
-	printf '%s\n' "CONFIG_DEFCONFIG_NAME=\"$name\"" \
+	derive_defconfig "$src" "$out" "$unpin" "CONFIG_DEFCONFIG_NAME=\"$name\"" \
 		'CONFIG_GUEST_KERNEL="guest/vmlinuz"' \
 		'CONFIG_GUEST_INITRD="guest/initramfs.cpio.gz"' \
-		'CONFIG_GUEST_CMDLINE="console=ttyS0 quiet panic=-1"' >>"$out"
+		'CONFIG_GUEST_CMDLINE="console=ttyS0 quiet panic=-1"'
 }
 
 # e2e_cfg <.config> <symbol>: the symbol's value, quotes removed
