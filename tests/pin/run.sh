@@ -8,13 +8,18 @@
 #  2. the ISOLATION_POLICY_ENFORCE assertions of core/pin.c catch a
 #     corrupted generated header;
 #  3. make host-cmdline for every board; make install's CPUAffinity=;
-#  4. on this machine: probe guests that wait (probe.fault=hang) under
+#  4. where the images run (tests/kvm.sh: here, or in the nested L1):
+#     probe guests that wait (probe.fault=hang) under
 #     several pin tables; every thread's Cpus_allowed_list and CPU in /proc
 #     must match the table; SCHED_FIFO and mlockall, and their errors;
 #  5. the pre-flight against fake sysfs trees (TEST_SYSFS_ROOT test
 #     builds): --check and a normal start under each ISOLATION_POLICY.
 set -u
 . "$SRC/tests/lib.sh"
+# The images run where tests/kvm.sh says: on this machine's /dev/kvm, or in
+# the nested L1 (2 CPUs, its own /proc). Built here, run there.
+. "$SRC/tests/kvm.sh"
+kvm_init
 
 # build <name> <defconfig lines...>: image in $WORK/<name>/keel
 build() {
@@ -137,17 +142,15 @@ fi
 # ---------------------------------------------------------------------------
 # 4. Threads on this machine, checked from /proc
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is absent or not accessible to $(id -un): the probe guest cannot run"
-	finish_skip=1
-else
-	finish_skip=0
-fi
-ncpu=$(getconf _NPROCESSORS_ONLN)
-if [ "$finish_skip" = 0 ] && [ "$ncpu" -lt 2 ]; then
-	echo "    note: this host has $ncpu CPU: the runtime pin tests need 2 (board pc2)"
-	finish_skip=1
-fi
+# two_cpus: the runtime pin cases need 2 CPUs (board pc2) where they run
+two_cpus() {
+	local ncpu
+	ncpu=$(getconf _NPROCESSORS_ONLN)
+	[ "$ncpu" -ge 2 ] && return 0
+	echo "    SKIP (runtime part): this host has $ncpu CPU, the pin cases need 2" \
+		"(board pc2) <<<<<<<<<< NOT tested"
+	return 1
+}
 
 HANG='CONFIG_GUEST_CMDLINE="console=ttyS0 probe.fault=hang"'
 PC2=(CONFIG_BOARD_PC2=y CONFIG_GUEST_MEM_MB=64 "$HANG")
@@ -156,7 +159,10 @@ PC2=(CONFIG_BOARD_PC2=y CONFIG_GUEST_MEM_MB=64 "$HANG")
 start() {
 	"$WORK/$1/keel" </dev/null >"$WORK/$1.out" 2>"$WORK/$1.err" &
 	pid=$!
-	for _ in $(seq 100); do grep -q 'fault hang' "$WORK/$1.out" && break; sleep 0.1; done
+	for _ in $(seq $((100 * KVM_SLOW))); do
+		grep -q 'fault hang' "$WORK/$1.out" && break
+		sleep 0.1
+	done
 }
 
 # stop <name>: SIGTERM, expect status 143
@@ -193,7 +199,7 @@ threads_case() {
 		wait "$pid" 2>/dev/null
 		return
 	fi
-	for _ in $(seq 50); do
+	for _ in $(seq $((50 * KVM_SLOW))); do
 		[ "$(cat /proc/$pid/task/*/comm | grep -c '^keel-vcpu')" -eq "$nr" ] && break
 		sleep 0.1
 	done
@@ -222,64 +228,73 @@ threads_case() {
 	stop "$name"
 }
 
-if [ "$finish_skip" = 0 ]; then
-	if build pin1 "${PC2[@]}" 'CONFIG_VCPU_PIN_TABLE="0=1"' 'CONFIG_VMM_CPUS="0"'; then
+RT=(CONFIG_VCPU_SCHED_FIFO=y CONFIG_VCPU_SCHED_PRIORITY=7 CONFIG_VMM_MLOCKALL=y)
+build pin1 "${PC2[@]}" 'CONFIG_VCPU_PIN_TABLE="0=1"' 'CONFIG_VMM_CPUS="0"'
+build pin2 "${PC2[@]}" CONFIG_NR_VCPUS=2 CONFIG_TOPO_SOCKETS=2 CONFIG_ALLOW_OVERCOMMIT=y \
+	'CONFIG_VCPU_PIN_TABLE="0=1 1=1"' 'CONFIG_VMM_CPUS="0"'
+build pin4 "${PC2[@]}" CONFIG_NR_VCPUS=4 CONFIG_TOPO_SOCKETS=2 CONFIG_TOPO_CORES=2 \
+	CONFIG_ALLOW_OVERCOMMIT=y 'CONFIG_VCPU_PIN_TABLE="0=1 1=1 2=1 3=1"' 'CONFIG_VMM_CPUS="0"'
+# the other way round (warnings: off pc2's isolated/housekeeping CPUs)
+build swap "${PC2[@]}" 'CONFIG_VCPU_PIN_TABLE="0=0"' 'CONFIG_VMM_CPUS="1"'
+# unpinned (empty VCPU_PIN_TABLE): the vCPUs float over the board's CPUs
+# outside VMM_CPUS, not over the VMM's CPU they were created on
+build float "${PC2[@]}" CONFIG_NR_VCPUS=3 CONFIG_TOPO_SOCKETS=3 CONFIG_ALLOW_OVERCOMMIT=y \
+	'CONFIG_VMM_CPUS="0"'
+# SCHED_FIFO and mlockall
+build rt "${PC2[@]}" 'CONFIG_VCPU_PIN_TABLE="0=1"' 'CONFIG_VMM_CPUS="0"' "${RT[@]}"
+
+# built <name>: the image exists (a failed build was reported already)
+built() {
+	test -x "$WORK/$1/keel"
+}
+
+rt_case() {
+	threads_case rt 1 0 1
+	start rt
+	ps -L -o comm=,cls=,rtprio= -p "$pid" >"$WORK/rt.sched"
+	check "VCPU_SCHED_FIFO: keel-vcpu0 is FF (SCHED_FIFO) at priority 7" \
+		grep -qE '^keel-vcpu0 +FF +7$' "$WORK/rt.sched"
+	check "VCPU_SCHED_FIFO: the VMM thread stays TS (SCHED_OTHER)" \
+		grep -qE '^keel +TS +-$' "$WORK/rt.sched"
+	lck=$(awk '/^VmLck:/ {print $2}' /proc/$pid/status)
+	check "VMM_MLOCKALL: VmLck ($lck kB) covers the 64 MiB of guest RAM" test "$lck" -ge 65536
+	sed 's/^/      sched: /' "$WORK/rt.sched"
+	stop rt
+	# without CAP_SYS_NICE (and RLIMIT_RTPRIO 0) the vCPU cannot go real-time
+	setpriv --bounding-set -sys_nice --inh-caps -sys_nice \
+		bash -c "ulimit -r 0; exec '$WORK/rt/keel'" </dev/null >"$WORK/rt-nonice.out" 2>"$WORK/rt-nonice.err"
+	rc=$?
+	check "VCPU_SCHED_FIFO without CAP_SYS_NICE: status 1" test $rc -eq 1
+	check "VCPU_SCHED_FIFO without CAP_SYS_NICE: the error names the symbols and the fix" \
+		grep -q 'vCPU 0: cannot switch to SCHED_FIFO priority 7 (VCPU_SCHED_FIFO, VCPU_SCHED_PRIORITY): Operation not permitted; it needs CAP_SYS_NICE' \
+		"$WORK/rt-nonice.err"
+	setpriv --bounding-set -ipc_lock --inh-caps -ipc_lock \
+		bash -c "ulimit -l 1024; exec '$WORK/rt/keel'" </dev/null >"$WORK/rt-nolock.out" 2>"$WORK/rt-nolock.err"
+	rc=$?
+	check "VMM_MLOCKALL with a 1 MiB RLIMIT_MEMLOCK: status 1" test $rc -eq 1
+	check "VMM_MLOCKALL with a 1 MiB RLIMIT_MEMLOCK: the error names the symbol and the fix" \
+		grep -q 'VMM_MLOCKALL: RLIMIT_MEMLOCK is 1024 KiB, but the guest RAM alone is 64 MiB (GUEST_MEM_MB)' \
+		"$WORK/rt-nolock.err"
+	check "VMM_MLOCKALL refused: the guest never ran" test ! -s "$WORK/rt-nolock.out"
+}
+
+# runtime_cases: every pin table above, where the images run
+runtime_cases() {
+	two_cpus || return 0
+	if built pin1; then
 		threads_case pin1 1 0 1
 		check "pin1: ISOLATION_POLICY_WARN (pc2): the non-isolated CPU 1 is a warning" \
 			grep -q 'keel: warning: pre-flight: host CPU(s) 1 of vCPU(s) 0 (VCPU_PIN_TABLE) are not isolated' \
 			"$WORK/pin1.err"
 	fi
-	if build pin2 "${PC2[@]}" CONFIG_NR_VCPUS=2 CONFIG_TOPO_SOCKETS=2 CONFIG_ALLOW_OVERCOMMIT=y \
-		'CONFIG_VCPU_PIN_TABLE="0=1 1=1"' 'CONFIG_VMM_CPUS="0"'; then
-		threads_case pin2 2 0 1 1
-	fi
-	if build pin4 "${PC2[@]}" CONFIG_NR_VCPUS=4 CONFIG_TOPO_SOCKETS=2 CONFIG_TOPO_CORES=2 \
-		CONFIG_ALLOW_OVERCOMMIT=y 'CONFIG_VCPU_PIN_TABLE="0=1 1=1 2=1 3=1"' 'CONFIG_VMM_CPUS="0"'; then
-		threads_case pin4 4 0 1 1 1 1
-	fi
-	# the other way round (warnings: off pc2's isolated/housekeeping CPUs)
-	if build swap "${PC2[@]}" 'CONFIG_VCPU_PIN_TABLE="0=0"' 'CONFIG_VMM_CPUS="1"'; then
-		threads_case swap 1 1 0
-	fi
-	# unpinned (empty VCPU_PIN_TABLE): the vCPUs float over the board's CPUs
-	# outside VMM_CPUS, not over the VMM's CPU they were created on
-	if build float "${PC2[@]}" CONFIG_NR_VCPUS=3 CONFIG_TOPO_SOCKETS=3 CONFIG_ALLOW_OVERCOMMIT=y \
-		'CONFIG_VMM_CPUS="0"'; then
-		threads_case float 3 0 1 1 1
-	fi
-
-	# SCHED_FIFO and mlockall
-	if build rt "${PC2[@]}" 'CONFIG_VCPU_PIN_TABLE="0=1"' 'CONFIG_VMM_CPUS="0"' \
-		CONFIG_VCPU_SCHED_FIFO=y CONFIG_VCPU_SCHED_PRIORITY=7 CONFIG_VMM_MLOCKALL=y; then
-		threads_case rt 1 0 1
-		start rt
-		ps -L -o comm=,cls=,rtprio= -p "$pid" >"$WORK/rt.sched"
-		check "VCPU_SCHED_FIFO: keel-vcpu0 is FF (SCHED_FIFO) at priority 7" \
-			grep -qE '^keel-vcpu0 +FF +7$' "$WORK/rt.sched"
-		check "VCPU_SCHED_FIFO: the VMM thread stays TS (SCHED_OTHER)" \
-			grep -qE '^keel +TS +-$' "$WORK/rt.sched"
-		lck=$(awk '/^VmLck:/ {print $2}' /proc/$pid/status)
-		check "VMM_MLOCKALL: VmLck ($lck kB) covers the 64 MiB of guest RAM" test "$lck" -ge 65536
-		sed 's/^/      sched: /' "$WORK/rt.sched"
-		stop rt
-		# without CAP_SYS_NICE (and RLIMIT_RTPRIO 0) the vCPU cannot go real-time
-		setpriv --bounding-set -sys_nice --inh-caps -sys_nice \
-			bash -c "ulimit -r 0; exec '$WORK/rt/keel'" </dev/null >"$WORK/rt-nonice.out" 2>"$WORK/rt-nonice.err"
-		rc=$?
-		check "VCPU_SCHED_FIFO without CAP_SYS_NICE: status 1" test $rc -eq 1
-		check "VCPU_SCHED_FIFO without CAP_SYS_NICE: the error names the symbols and the fix" \
-			grep -q 'vCPU 0: cannot switch to SCHED_FIFO priority 7 (VCPU_SCHED_FIFO, VCPU_SCHED_PRIORITY): Operation not permitted; it needs CAP_SYS_NICE' \
-			"$WORK/rt-nonice.err"
-		setpriv --bounding-set -ipc_lock --inh-caps -ipc_lock \
-			bash -c "ulimit -l 1024; exec '$WORK/rt/keel'" </dev/null >"$WORK/rt-nolock.out" 2>"$WORK/rt-nolock.err"
-		rc=$?
-		check "VMM_MLOCKALL with a 1 MiB RLIMIT_MEMLOCK: status 1" test $rc -eq 1
-		check "VMM_MLOCKALL with a 1 MiB RLIMIT_MEMLOCK: the error names the symbol and the fix" \
-			grep -q 'VMM_MLOCKALL: RLIMIT_MEMLOCK is 1024 KiB, but the guest RAM alone is 64 MiB (GUEST_MEM_MB)' \
-			"$WORK/rt-nolock.err"
-		check "VMM_MLOCKALL refused: the guest never ran" test ! -s "$WORK/rt-nolock.out"
-	fi
-fi
+	built pin2 && threads_case pin2 2 0 1 1
+	built pin4 && threads_case pin4 4 0 1 1 1 1
+	built swap && threads_case swap 1 1 0
+	built float && threads_case float 3 0 1 1 1
+	built rt && rt_case
+	return 0
+}
+kvm_call runtime_cases
 
 # ---------------------------------------------------------------------------
 # 5. Pre-flight against a fake host (TEST_SYSFS_ROOT test builds)
@@ -310,7 +325,7 @@ run_check() {
 }
 # run_boot <policy>: a normal start (the probe powers off), in $WORK/boot.out/.err, $rc
 run_boot() {
-	timeout -s KILL 60 "$WORK/pf-$1/keel" </dev/null >"$WORK/boot.out" 2>"$WORK/boot.err"
+	timeout -s KILL $((60 * KVM_SLOW)) "$WORK/pf-$1/keel" </dev/null >"$WORK/boot.out" 2>"$WORK/boot.err"
 	rc=$?
 }
 # boots_clean: status 0, no pre-flight line on stderr but the test-build note
@@ -327,7 +342,9 @@ status_and() {
 NOT_ISO='host CPU(s) 1 of vCPU(s) 0 (VCPU_PIN_TABLE) are not isolated: '"$CPU"'/isolated is ""'
 NOT_NOHZ='host CPU(s) 1 of vCPU(s) 0 (VCPU_PIN_TABLE) are not nohz_full: '"$CPU"'/nohz_full is ""'
 
-if [ "$finish_skip" = 0 ] && [ -x "$WORK/pf-ENFORCE/keel" ]; then
+# preflight_cases: where the images run (they open /dev/kvm)
+preflight_cases() {
+	[ -x "$WORK/pf-ENFORCE/keel" ] || return 0
 	host 0-1 0-1 1 1
 	for p in IGNORE WARN ENFORCE; do
 		run_check $p
@@ -447,17 +464,18 @@ if [ "$finish_skip" = 0 ] && [ -x "$WORK/pf-ENFORCE/keel" ]; then
 	else
 		echo "    note: /dev/kvm is open to nobody here (or not root): no negative /dev/kvm case"
 	fi
-fi
+}
 
-# --check of a production image on this real host: reports, exit 0 or 1.
-o=$WORK/pin1
-if [ -x "$o/keel" ]; then
+# --check of a production image on the real host: reports, exit 0 or 1.
+real_check() {
+	local o=$WORK/pin1
+	[ -x "$o/keel" ] || return 0
 	"$o/keel" --check >"$WORK/real-check.out" 2>&1
 	rc=$?
 	check "--check on this host: status 0 or 1 ($rc) and a summary" \
 		grep -q '^keel: this host \(matches\|differs from\) board pc2' "$WORK/real-check.out"
 	sed 's/^/      this host: /' "$WORK/real-check.out"
-fi
-
-[ "$finish_skip" = 0 ] || { [ "$fails" -eq 0 ] && exit 77; }
+}
+kvm_call preflight_cases
+kvm_call real_check
 finish
