@@ -23,24 +23,19 @@
  *                (fuzz_virtio_host_event); 3 the guest stores le16 at le16
  *   the rest     guest RAM from address 0 (zeros beyond)
  */
-#include <pthread.h>
 #include <string.h>
 
 #include "core/memory.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/virtio.h"
 #include "fuzz.h"
+#include "tests/unit/virtq_fake.h"
 
 #define FV_LOW (64u << 10)
 #define FV_HIGH (4u << 10)
-#define FV_HIGH_BASE 0x100000000ULL
 
 static uint8_t fv_ram[FV_LOW + FV_HIGH];
-static const struct guest_mem fv_mem = { .ram = fv_ram,
-					 .size = sizeof(fv_ram),
-					 .low_size = FV_LOW,
-					 .high_base = FV_HIGH_BASE,
-					 .high_size = FV_HIGH };
+static const struct guest_mem fv_mem = VQF_MEM(fv_ram, FV_LOW, FV_HIGH);
 static struct virtio_dev *fv_dev; /* the device under test */
 static unsigned int fv_kicks; /* pending kicks, one bit per queue */
 static unsigned long fv_irqs;
@@ -69,19 +64,9 @@ void virtio_dev_irq(struct virtio_dev *dev)
 	fv_irqs++;
 }
 
-static void fv_init_lock(struct virtio_dev *dev)
-{
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&dev->lock, &attr);
-	pthread_mutexattr_destroy(&attr);
-}
-
 int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 {
-	fv_init_lock(dev);
+	vqf_dev_lock_init(dev);
 	dev->slot = slot->slot;
 	dev->gsi = slot->gsi;
 	dev->irq_fd = -1;
@@ -164,8 +149,7 @@ static void fuzz_virtio_run(struct virtio_dev *dev, const uint8_t *data, size_t 
 		}
 	}
 	ops.left -= in.left;
-	memset(fv_ram, 0, sizeof(fv_ram));
-	memcpy(fv_ram, in.p, in.left < sizeof(fv_ram) ? in.left : sizeof(fv_ram));
+	vqf_mem_load(&fv_mem, in.p, in.left);
 
 	for (unsigned int k = 0; k < n && ops.left; k++) {
 		uint8_t b = fuzz_u8(&ops);
@@ -199,8 +183,7 @@ static void fuzz_virtio_run(struct virtio_dev *dev, const uint8_t *data, size_t 
 			default:
 				off = fuzz_uint(&ops, 2);
 				if (off + 2 <= FV_LOW)
-					memcpy(fv_ram + off,
-					       &(uint16_t){ (uint16_t)fuzz_uint(&ops, 2) }, 2);
+					vqf_put16(&fv_mem, off, (uint16_t)fuzz_uint(&ops, 2));
 				else
 					fuzz_uint(&ops, 2);
 				break;

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!n->dev)
 				abort();
 			n->watch_fd = fv_watch_fd;
-			fv_init_lock(n->dev);
+			vqf_dev_lock_init(n->dev);
 		}
 	}
 	if (!size)

@@ -18,35 +18,25 @@
 #include "core/memory.h"
 #include "devices/virtio/virtqueue.h"
 #include "fuzz.h"
+#include "tests/unit/virtq_fake.h"
 
 #define LOW (64u << 10)
 #define HIGH (4u << 10)
-#define HIGH_BASE 0x100000000ULL
 
 static uint8_t ram[LOW + HIGH];
 static struct virtq_elem elem;
 
-static int in_ram(const struct iovec *v)
-{
-	const uint8_t *b = v->iov_base;
-
-	if (!v->iov_len)
-		return 1;
-	if (b >= ram && b <= ram + LOW && v->iov_len <= (size_t)(ram + LOW - b))
-		return 1; /* inside the low slot */
-	return b >= ram + LOW && b <= ram + LOW + HIGH &&
-	       v->iov_len <= (size_t)(ram + LOW + HIGH - b);
-}
-
-static void check_elem(const struct virtq *vq, const struct virtq_elem *e)
+static void check_elem(const struct guest_mem *mem, const struct virtq *vq,
+		       const struct virtq_elem *e)
 {
 	uint64_t out = 0, in = 0;
 
 	FUZZ_ASSERT(e->head < vq->num, "head %u of %u", e->head, vq->num);
 	FUZZ_ASSERT(e->nr_out + e->nr_in <= VIRTQ_MAX_SEGS, "%u+%u segments", e->nr_out, e->nr_in);
 	for (unsigned int i = 0; i < e->nr_out + e->nr_in; i++) {
-		FUZZ_ASSERT(in_ram(&e->iov[i]), "segment %u (%p+%zu) is not guest RAM", i,
-			    e->iov[i].iov_base, e->iov[i].iov_len);
+		FUZZ_ASSERT(vqf_in_ram(mem, e->iov[i].iov_base, e->iov[i].iov_len),
+			    "segment %u (%p+%zu) is not guest RAM", i, e->iov[i].iov_base,
+			    e->iov[i].iov_len);
 		if (i < e->nr_out)
 			out += e->iov[i].iov_len;
 		else
@@ -56,28 +46,18 @@ static void check_elem(const struct virtq *vq, const struct virtq_elem *e)
 		    e->out_len, e->in_len, (unsigned long long)out, (unsigned long long)in);
 }
 
-static int start(struct virtq *vq, const struct guest_mem *mem, uint16_t num, uint8_t flags,
-		 const uint64_t *gpa)
+/* The guest enables the queue (again): bit 0 of flags event_idx, bit 1 indirect. */
+static int start(struct virtq *vq, const struct vqf_ring *r, uint8_t flags)
 {
 	virtq_reset(vq);
-	vq->num = num;
-	vq->desc_gpa = gpa[0];
-	vq->avail_gpa = gpa[1];
-	vq->used_gpa = gpa[2];
-	vq->event_idx = flags & 1;
-	vq->indirect = flags & 2;
-	vq->ready = true;
-	return virtq_start(vq, mem, "fuzz.q0");
+	return vqf_start(vq, r, flags & 2, flags & 1, "fuzz.q0");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	struct guest_mem mem = { .ram = ram,
-				 .size = sizeof(ram),
-				 .low_size = LOW,
-				 .high_base = HIGH_BASE,
-				 .high_size = HIGH };
+	struct guest_mem mem = VQF_MEM(ram, LOW, HIGH);
+	struct vqf_ring r;
 	struct virtq vq = { 0 };
 	const uint8_t *ops;
 	uint64_t gpa[3];
@@ -97,10 +77,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops = in.p;
 	in.p += nops;
 	in.left -= nops;
-	memset(ram, 0, sizeof(ram));
-	memcpy(ram, in.p, in.left < sizeof(ram) ? in.left : sizeof(ram));
+	vqf_mem_load(&mem, in.p, in.left);
+	vqf_ring_init(&r, &mem, num, gpa[0], gpa[1], gpa[2]);
 
-	live = start(&vq, &mem, num, flags, gpa) == 0;
+	live = start(&vq, &r, flags) == 0;
 	for (unsigned int k = 0; k < nops && live; k++) {
 		unsigned int arg = ops[k] >> 3;
 
@@ -115,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				live = 0; /* the device is broken until a reset */
 			if (ret != 1)
 				break;
-			check_elem(&vq, &elem);
+			check_elem(&mem, &vq, &elem);
 			FUZZ_ASSERT(virtq_copy_from_out(&elem, arg, buf, sizeof(buf)) <=
 					    sizeof(buf),
 				    "copy_from_out");
@@ -126,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 3: /* the guest moves avail->idx while the device works */
 			if (vq.avail_gpa < LOW - 4)
-				memcpy(ram + vq.avail_gpa + 2, &(uint16_t){ (uint16_t)arg }, 2);
+				vqf_put16(&mem, vq.avail_gpa + 2, (uint16_t)arg);
 			break;
 		case 4:
 			virtq_enable_notify(&vq);
@@ -135,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			virtq_need_notify(&vq);
 			break;
 		case 6: /* the guest resets the device and enables the queue again */
-			live = start(&vq, &mem, num, flags, gpa) == 0;
+			live = start(&vq, &r, flags) == 0;
 			break;
 		default: /* nothing: the guest ran on */
 			break;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-blk (devices/virtio/blk.c) on the real split virtqueue, without a
- * VM: a fake guest RAM holds rings built here by hand (the layout from the
- * virtio 1.x spec, not from Keel's headers), the test plays the driver and
- * the transport, and checks the image's bytes with plain pread/pwrite.
+ * VM: a fake guest RAM holds rings built by virtq_fake.h (the layout from
+ * the virtio 1.x spec, not from Keel's headers), the test plays the driver
+ * and the transport, and checks the image's bytes with plain pread/pwrite.
  * Stubs stand in for virtio.c: register captures the device, fail records
  * DEVICE_NEEDS_RESET, notify counts interrupts.
  */
@@ -20,17 +20,7 @@
 #include "core/memory.h"
 #include "devices/virtio/virtio.h"
 #include "unit.h"
-
-/* Split ring layout (virtio 1.x, 2.7). */
-struct t_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-#define T_NEXT 1
-#define T_WRITE 2
-#define T_INDIRECT 4
+#include "virtq_fake.h"
 
 #define QSZ 16
 #define RAM_SIZE (4u << 20)
@@ -72,7 +62,7 @@ static struct virtio_dev *devs[32]; /* every device created: still reachable for
 static unsigned int nr_devs;
 static int nr_fails, nr_notifies;
 static const char *workdir;
-static uint16_t avail_idx, used_seen, next_desc;
+static struct vqf_ring ring; /* queue 0, the driver's side */
 static const struct virtio_slot slot0 = { 0, 0xd0000000, 16 }, slot1 = { 1, 0xd0001000, 17 },
 				slot3 = { 3, 0xd0003000, 19 };
 
@@ -80,11 +70,7 @@ static const struct virtio_slot slot0 = { 0, 0xd0000000, 16 }, slot1 = { 1, 0xd0
 
 int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
 {
-	pthread_mutexattr_t attr;
-
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&d->lock, &attr);
+	vqf_dev_lock_init(d);
 	d->slot = slot->slot;
 	d->gsi = slot->gsi;
 	dev = d;
@@ -190,77 +176,18 @@ int fdatasync(int fd)
 
 static void *g(uint64_t gpa)
 {
-	return mem.ram + gpa;
-}
-
-static uint16_t *avail_ring(void)
-{
-	return g(AVAIL_GPA);
-}
-
-static uint16_t used_idx(void)
-{
-	return *(uint16_t *)g(USED_GPA + 2);
-}
-
-static void used_elem(uint16_t i, uint32_t *id, uint32_t *len)
-{
-	uint32_t *e = g(USED_GPA + 4 + 8u * (i % QSZ));
-
-	*id = e[0];
-	*len = e[1];
+	return vqf_ptr(&mem, gpa);
 }
 
 /* The transport's part: features accepted, queue 0 set up and started. */
 static void driver_ok(uint64_t features)
 {
-	struct virtq *vq = &dev->vq[0];
-
 	memset(g(0), 0, DATA_GPA);
-	avail_idx = used_seen = next_desc = 0;
-	dev->guest_features = features;
-	vq->num = QSZ;
-	vq->desc_gpa = DESC_GPA;
-	vq->avail_gpa = AVAIL_GPA;
-	vq->used_gpa = USED_GPA;
-	vq->event_idx = features & F(VIRTIO_F_RING_EVENT_IDX);
-	vq->indirect = features & F(VIRTIO_F_RING_INDIRECT_DESC);
-	EXPECT(virtq_start(vq, &mem, "blk0.q0") == 0, "virtq_start");
-	vq->ready = true;
-	dev->status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
-		      VIRTIO_STATUS_DRIVER_OK;
-}
-
-struct seg {
-	uint64_t gpa;
-	uint32_t len;
-	bool write;
-};
-
-/* Put a chain of n segments on the avail ring (optionally through an indirect table). */
-static uint16_t submit(const struct seg *s, unsigned int n, bool indirect)
-{
-	struct t_desc *desc = g(DESC_GPA), *tab = indirect ? g(INDIRECT_GPA) : desc;
-	uint16_t head = next_desc, first = indirect ? 0 : head;
-
-	for (unsigned int i = 0; i < n; i++) {
-		uint16_t d = (uint16_t)(indirect ? i : (first + i) % QSZ);
-
-		tab[d] = (struct t_desc){ s[i].gpa, s[i].len, s[i].write ? T_WRITE : 0, 0 };
-		if (i + 1 < n) {
-			tab[d].flags |= T_NEXT;
-			tab[d].next = (uint16_t)(indirect ? i + 1 : (first + i + 1) % QSZ);
-		}
-	}
-	if (indirect) {
-		desc[head] = (struct t_desc){ INDIRECT_GPA, 16 * n, T_INDIRECT, 0 };
-		next_desc = (uint16_t)((head + 1) % QSZ);
-	} else {
-		next_desc = (uint16_t)((head + n) % QSZ);
-	}
-	avail_ring()[2 + avail_idx % QSZ] = head;
-	__atomic_store_n(&avail_ring()[1], ++avail_idx, __ATOMIC_RELEASE);
-	return head;
+	vqf_ring_init(&ring, &mem, QSZ, DESC_GPA, AVAIL_GPA, USED_GPA);
+	vqf_driver_ok(dev, features);
+	EXPECT(vqf_start(&dev->vq[0], &ring, features & F(VIRTIO_F_RING_INDIRECT_DESC),
+			 features & F(VIRTIO_F_RING_EVENT_IDX), "blk0.q0") == 0,
+	       "virtq_start");
 }
 
 static void kick(void)
@@ -278,9 +205,9 @@ static bool use_indirect;
 static int request(uint32_t type, uint64_t sector, uint64_t data_gpa, uint32_t len, bool data_in,
 		   uint32_t split, int64_t *used)
 {
-	struct seg s[VIRTQ_MAX_SEGS];
+	struct vqf_seg s[VIRTQ_MAX_SEGS];
 	unsigned int n = 0;
-	uint32_t *h = g(HDR_GPA);
+	uint32_t *h = g(HDR_GPA), id, l;
 	uint16_t head;
 
 	if ((len + split - 1) / split + 2 > (use_indirect ? VIRTQ_MAX_SEGS : QSZ)) {
@@ -292,19 +219,16 @@ static int request(uint32_t type, uint64_t sector, uint64_t data_gpa, uint32_t l
 	h[1] = 0;
 	memcpy(&h[2], &sector, 8);
 	*(uint8_t *)g(STATUS_GPA) = S_UNTOUCHED;
-	s[n++] = (struct seg){ HDR_GPA, 16, false };
+	s[n++] = (struct vqf_seg){ HDR_GPA, 16, false };
 	for (uint32_t off = 0; off < len; off += split)
-		s[n++] = (struct seg){ data_gpa + off, len - off < split ? len - off : split,
-				       data_in };
-	s[n++] = (struct seg){ STATUS_GPA, 1, true };
-	head = submit(s, n, use_indirect);
-	*(uint16_t *)g(AVAIL_GPA + 4 + 2 * QSZ) = used_seen; /* used_event: interrupt me */
+		s[n++] = (struct vqf_seg){ data_gpa + off, len - off < split ? len - off : split,
+					   data_in };
+	s[n++] = (struct vqf_seg){ STATUS_GPA, 1, true };
+	head = use_indirect ? vqf_post_indirect(&ring, s, n, INDIRECT_GPA) : vqf_post(&ring, s, n);
+	vqf_set_used_event(&ring, ring.used_seen); /* interrupt me */
 	kick();
 	*used = -1;
-	if (used_idx() != used_seen) {
-		uint32_t id, l;
-
-		used_elem(used_seen++, &id, &l);
+	if (vqf_take_used(&ring, &id, &l)) {
 		EXPECT(id == head, "used id %u, head %u", id, head);
 		*used = l;
 	}
@@ -475,7 +399,7 @@ static void test_config_and_rw(void)
 
 	/* The header and the data in one readable descriptor. */
 	{
-		struct seg s[2] = { { HDR_GPA, 16 + 512, false }, { STATUS_GPA, 1, true } };
+		struct vqf_seg s[2] = { { HDR_GPA, 16 + 512, false }, { STATUS_GPA, 1, true } };
 		uint32_t *h = g(HDR_GPA);
 		uint64_t sector = 100;
 
@@ -484,15 +408,15 @@ static void test_config_and_rw(void)
 		memcpy(&h[2], &sector, 8);
 		memset(g(HDR_GPA + 16), 0xc3, 512);
 		*(uint8_t *)g(STATUS_GPA) = S_UNTOUCHED;
-		submit(s, 2, false);
+		vqf_post(&ring, s, 2);
 		kick();
-		used_seen++;
+		ring.used_seen++;
 		EXPECT(*(uint8_t *)g(STATUS_GPA) == S_OK, "header+data in one descriptor");
 		EXPECT(file_is(100 * 512, g(HDR_GPA + 16), 512), "its bytes on the image");
 	}
 	/* Data and status in one writable descriptor. */
 	{
-		struct seg s[2] = { { HDR_GPA, 16, false }, { CHECK_GPA, 513, true } };
+		struct vqf_seg s[2] = { { HDR_GPA, 16, false }, { CHECK_GPA, 513, true } };
 		uint32_t *h = g(HDR_GPA);
 		uint64_t sector = 100;
 
@@ -500,9 +424,9 @@ static void test_config_and_rw(void)
 		memcpy(&h[2], &sector, 8);
 		memset(g(CHECK_GPA), 0, 513);
 		*(uint8_t *)g(CHECK_GPA + 512) = S_UNTOUCHED;
-		submit(s, 2, false);
+		vqf_post(&ring, s, 2);
 		kick();
-		used_seen++;
+		ring.used_seen++;
 		EXPECT(*(uint8_t *)g(CHECK_GPA + 512) == S_OK, "data+status in one descriptor");
 		EXPECT(!memcmp(g(CHECK_GPA), g(HDR_GPA + 16), 512), "its bytes read back");
 	}
@@ -750,9 +674,9 @@ static void test_host_faults(void)
 
 	/* Reset while a read runs: the request is dropped, nothing is written back. */
 	io_fault = IO_RESET;
-	before = used_idx();
+	before = vqf_used_idx(&ring);
 	st = request(T_IN, 0, CHECK_GPA, 512, true, 512, &used);
-	EXPECT(st == S_UNTOUCHED && used == -1 && used_idx() == before,
+	EXPECT(st == S_UNTOUCHED && used == -1 && vqf_used_idx(&ring) == before,
 	       "reset during I/O: status %#x, used %lld", st, (long long)used);
 	EXPECT(!dev->broken && !nr_fails, "a reset is no failure");
 	io_fault = IO_OK;
@@ -765,7 +689,7 @@ static void test_host_faults(void)
 
 static void test_malformed(void)
 {
-	struct seg s[3];
+	struct vqf_seg s[3];
 	int64_t used;
 	uint16_t before;
 	int st;
@@ -773,30 +697,31 @@ static void test_malformed(void)
 	printf("  malformed chains\n");
 	/* An 8-byte header. */
 	open_disk("bad1.img", IMG_SECTORS * 512, false, "bad");
-	s[0] = (struct seg){ HDR_GPA, 8, false };
-	s[1] = (struct seg){ STATUS_GPA, 1, true };
+	s[0] = (struct vqf_seg){ HDR_GPA, 8, false };
+	s[1] = (struct vqf_seg){ STATUS_GPA, 1, true };
 	*(uint32_t *)g(HDR_GPA) = T_IN;
 	*(uint8_t *)g(STATUS_GPA) = S_UNTOUCHED;
-	submit(s, 2, false);
+	vqf_post(&ring, s, 2);
 	kick();
 	EXPECT(nr_fails == 1 && dev->broken, "short header fails the device (%d)", nr_fails);
 	EXPECT(dev->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET, "DEVICE_NEEDS_RESET");
-	EXPECT(used_idx() == 0, "nothing used");
+	EXPECT(vqf_used_idx(&ring) == 0, "nothing used");
 	/* A broken device does no more work. */
-	before = used_idx();
+	before = vqf_used_idx(&ring);
 	st = request(T_IN, 0, CHECK_GPA, 512, true, 512, &used);
-	EXPECT(st == S_UNTOUCHED && used == -1 && used_idx() == before, "broken: status %d", st);
+	EXPECT(st == S_UNTOUCHED && used == -1 && vqf_used_idx(&ring) == before,
+	       "broken: status %d", st);
 	EXPECT(nr_fails == 1, "failed once");
 
 	/* No status byte: header and data only. */
 	nr_fails = 0;
 	open_disk("bad2.img", IMG_SECTORS * 512, false, "bad");
-	s[0] = (struct seg){ HDR_GPA, 16, false };
-	s[1] = (struct seg){ DATA_GPA, 512, false };
+	s[0] = (struct vqf_seg){ HDR_GPA, 16, false };
+	s[1] = (struct vqf_seg){ DATA_GPA, 512, false };
 	memset(g(HDR_GPA), 0, 16);
 	*(uint32_t *)g(HDR_GPA) = T_OUT;
 	memset(g(DATA_GPA), 0x99, 512);
-	submit(s, 2, false);
+	vqf_post(&ring, s, 2);
 	kick();
 	EXPECT(nr_fails == 1 && dev->broken, "missing status fails the device");
 	EXPECT(file_is_pattern(0, 512), "nothing written");
@@ -804,41 +729,42 @@ static void test_malformed(void)
 	/* No header at all: only a writable buffer. */
 	nr_fails = 0;
 	open_disk("bad3.img", IMG_SECTORS * 512, false, "bad");
-	s[0] = (struct seg){ CHECK_GPA, 513, true };
-	submit(s, 1, false);
+	s[0] = (struct vqf_seg){ CHECK_GPA, 513, true };
+	vqf_post(&ring, s, 1);
 	kick();
 	EXPECT(nr_fails == 1 && dev->broken, "missing header fails the device");
 
 	/* The last writable descriptor is empty: no status byte. */
 	nr_fails = 0;
 	open_disk("bad5.img", IMG_SECTORS * 512, false, "bad");
-	s[0] = (struct seg){ HDR_GPA, 16, false };
-	s[1] = (struct seg){ CHECK_GPA, 512, true };
-	s[2] = (struct seg){ STATUS_GPA, 0, true };
+	s[0] = (struct vqf_seg){ HDR_GPA, 16, false };
+	s[1] = (struct vqf_seg){ CHECK_GPA, 512, true };
+	s[2] = (struct vqf_seg){ STATUS_GPA, 0, true };
 	*(uint32_t *)g(HDR_GPA) = T_IN;
 	memset(g(STATUS_GPA - 16), 0x55, 32);
-	submit(s, 3, false);
+	vqf_post(&ring, s, 3);
 	kick();
-	EXPECT(nr_fails == 1 && dev->broken && used_idx() == 0, "empty status buffer fails");
+	EXPECT(nr_fails == 1 && dev->broken && vqf_used_idx(&ring) == 0,
+	       "empty status buffer fails");
 	EXPECT(*(uint8_t *)g(STATUS_GPA - 1) == 0x55, "nothing written before it");
 
 	/* A descriptor outside guest RAM: the virtqueue refuses the chain. */
 	nr_fails = 0;
 	open_disk("bad4.img", IMG_SECTORS * 512, false, "bad");
-	s[0] = (struct seg){ HDR_GPA, 16, false };
-	s[1] = (struct seg){ RAM_SIZE - 256, 512, true };
-	s[2] = (struct seg){ STATUS_GPA, 1, true };
+	s[0] = (struct vqf_seg){ HDR_GPA, 16, false };
+	s[1] = (struct vqf_seg){ RAM_SIZE - 256, 512, true };
+	s[2] = (struct vqf_seg){ STATUS_GPA, 1, true };
 	*(uint32_t *)g(HDR_GPA) = T_IN;
-	submit(s, 3, false);
+	vqf_post(&ring, s, 3);
 	kick();
-	EXPECT(nr_fails == 1 && dev->broken && used_idx() == 0, "bad address fails the device");
+	EXPECT(nr_fails == 1 && dev->broken && vqf_used_idx(&ring) == 0,
+	       "bad address fails the device");
 	nr_fails = 0;
 }
 
 static void test_indirect_event_idx(void)
 {
 	uint64_t f = open_disk("ind.img", IMG_SECTORS * 512, false, "ind");
-	uint16_t *avail_event = g(USED_GPA + 4 + 8 * QSZ);
 	int64_t used;
 	int st;
 
@@ -863,8 +789,8 @@ static void test_indirect_event_idx(void)
 	EXPECT(st == S_OK && !memcmp(g(CHECK_GPA), g(DATA_GPA), 254 * 512),
 	       "254-segment read: status %d", st);
 	use_indirect = false;
-	EXPECT(*avail_event == avail_idx, "avail_event %u after %u requests", *avail_event,
-	       avail_idx);
+	EXPECT(vqf_avail_event(&ring) == ring.avail_idx, "avail_event %u after %u requests",
+	       vqf_avail_event(&ring), ring.avail_idx);
 }
 
 static void test_create_errors(void)
@@ -910,11 +836,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	workdir = argv[1];
-	mem.ram = aligned_alloc(4096, RAM_SIZE);
-	if (!mem.ram)
-		return 1;
-	memset(mem.ram, 0, RAM_SIZE);
-	mem.size = mem.low_size = RAM_SIZE;
+	vqf_mem_alloc(&mem, RAM_SIZE, 0);
 	test_config_and_rw();
 	test_flush_and_id();
 	test_discard_write_zeroes();
@@ -924,6 +846,6 @@ int main(int argc, char **argv)
 	test_malformed();
 	test_indirect_event_idx();
 	test_create_errors();
-	free(mem.ram);
+	vqf_mem_free(&mem);
 	return unit_done("test_virtio_blk");
 }

@@ -1,1 +1,2 @@
-test_virtio_blk-srcs := devices/virtio/blk.c devices/virtio/virtqueue.c core/memory.c core/log.c
+test_virtio_blk-srcs := devices/virtio/blk.c devices/virtio/virtqueue.c core/memory.c core/log.c \
+	tests/unit/virtq_fake.c

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-net (devices/virtio/net.c) against a fake guest: split rings in
- * a malloc'd guest RAM driven the way a driver does (descriptor table,
- * avail ring, used ring as the virtio 1.x spec lays them out), the real
+ * a malloc'd guest RAM driven the way a driver does (virtq_fake.h:
+ * descriptor table, avail ring, used ring as the virtio 1.x spec lays
+ * them out), the real
  * virtqueue.c, and a SOCK_SEQPACKET socketpair in place of the tap (one
  * read or write is one frame, as on a tap). The test reads and writes
  * the other end of the pair, so every frame is checked where the host
@@ -29,6 +30,7 @@
 #include "devices/virtio/virtio.h"
 #include "devices/virtio/virtqueue.h"
 #include "unit.h"
+#include "virtq_fake.h"
 
 #define RAM_SIZE (4u << 20)
 #define QSIZE 16
@@ -99,40 +101,15 @@ int tap_set_offload(int fd, unsigned int flags)
 
 /* ------------------------------------------------------------ fake guest */
 
-struct vring_desc_ {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-
-#define DESC_NEXT 1
-#define DESC_WRITE 2
-
 static struct guest_mem mem;
+static struct vqf_ring ring[2]; /* rx, tx: the driver's side */
 static struct virtio_dev *dev;
 static int peer = -1, tapfd = -1;
-static uint16_t next_desc[2], avail_idx[2], used_seen[2];
 static uint32_t buf_next;
 
 static void *gva(uint64_t gpa)
 {
-	return mem.ram + gpa;
-}
-
-static struct vring_desc_ *desc(unsigned int q)
-{
-	return gva(RING_GPA(q));
-}
-
-static uint16_t *avail(unsigned int q)
-{
-	return gva(RING_GPA(q) + 16 * QSIZE); /* flags, idx, ring[] */
-}
-
-static uint16_t *used(unsigned int q)
-{
-	return gva(RING_GPA(q) + 0x2000); /* flags, idx, then {id, len} pairs */
+	return vqf_ptr(&mem, gpa);
 }
 
 /* A guest buffer of len bytes. */
@@ -148,53 +125,11 @@ static uint64_t gbuf(uint32_t len)
 	return gpa;
 }
 
-struct seg {
-	uint64_t gpa;
-	uint32_t len;
-	bool write;
-};
-
-/* Post a chain on queue q; returns its head. */
-static uint16_t post(unsigned int q, const struct seg *s, unsigned int n)
-{
-	uint16_t head = next_desc[q] % QSIZE;
-
-	for (unsigned int i = 0; i < n; i++) {
-		struct vring_desc_ *d = &desc(q)[(head + i) % QSIZE];
-
-		d->addr = s[i].gpa;
-		d->len = s[i].len;
-		d->flags = (uint16_t)((s[i].write ? DESC_WRITE : 0) | (i + 1 < n ? DESC_NEXT : 0));
-		d->next = (uint16_t)((head + i + 1) % QSIZE);
-	}
-	next_desc[q] = (uint16_t)(next_desc[q] + n);
-	avail(q)[2 + avail_idx[q] % QSIZE] = head;
-	__atomic_store_n(&avail(q)[1], ++avail_idx[q], __ATOMIC_RELEASE);
-	return head;
-}
-
-/* The next used entry of queue q: 1 and id/len, or 0 if none. */
-static int take_used(unsigned int q, uint32_t *id, uint32_t *len)
-{
-	uint16_t idx = __atomic_load_n(&used(q)[1], __ATOMIC_ACQUIRE);
-	uint32_t *ring = (uint32_t *)&used(q)[2];
-
-	if (idx == used_seen[q])
-		return 0;
-	*id = ring[2 * (used_seen[q] % QSIZE)];
-	*len = ring[2 * (used_seen[q] % QSIZE) + 1];
-	used_seen[q]++;
-	return 1;
-}
-
 static void setup(bool vnet_hdr, uint64_t guest_features)
 {
 	int sv[2];
 
 	memset(mem.ram, 0, RAM_SIZE);
-	memset(next_desc, 0, sizeof(next_desc));
-	memset(avail_idx, 0, sizeof(avail_idx));
-	memset(used_seen, 0, sizeof(used_seen));
 	memset(notified, 0, sizeof(notified));
 	buf_next = 0;
 	failed = 0;
@@ -211,7 +146,7 @@ static void setup(bool vnet_hdr, uint64_t guest_features)
 		printf("virtio_net_new failed\n");
 		exit(2);
 	}
-	pthread_mutex_init(&dev->lock, NULL);
+	vqf_dev_lock_init(dev);
 	/* The device thread's epoll set, as virtio.c builds it. */
 	dev->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (watch_fd < 0 || epoll_ctl(dev->epoll_fd, EPOLL_CTL_ADD, watch_fd,
@@ -219,23 +154,14 @@ static void setup(bool vnet_hdr, uint64_t guest_features)
 		printf("the device watches no fd\n");
 		exit(2);
 	}
-	dev->guest_features = guest_features | (1ULL << VIRTIO_F_VERSION_1);
-	dev->status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
-		      VIRTIO_STATUS_DRIVER_OK;
+	vqf_driver_ok(dev, guest_features | (1ULL << VIRTIO_F_VERSION_1));
 	for (unsigned int q = 0; q < 2; q++) {
-		struct virtq *vq = &dev->vq[q];
-
-		vq->num = QSIZE;
-		vq->desc_gpa = RING_GPA(q);
-		vq->avail_gpa = RING_GPA(q) + 16 * QSIZE;
-		vq->used_gpa = RING_GPA(q) + 0x2000;
-		vq->indirect = false;
-		vq->event_idx = false;
-		if (virtq_start(vq, &mem, q ? "net0.q1" : "net0.q0")) {
+		vqf_ring_init(&ring[q], &mem, QSIZE, RING_GPA(q), RING_GPA(q) + 16 * QSIZE,
+			      RING_GPA(q) + 0x2000);
+		if (vqf_start(&dev->vq[q], &ring[q], false, false, q ? "net0.q1" : "net0.q0")) {
 			printf("virtq_start failed\n");
 			exit(2);
 		}
-		vq->ready = true;
 	}
 }
 
@@ -292,16 +218,16 @@ static void test_tx(bool vnet_hdr, uint32_t hdr_split)
 	memcpy(gva(f1), frame, 400);
 	memcpy(gva(f2), frame + 400, 600);
 	if (hdr_split) {
-		struct seg s[] = { { h, hdr_split, false },
-				   { h + hdr_split, sizeof(hdr) - hdr_split, false },
-				   { f1, 400, false },
-				   { f2, 600, false } };
-		head = post(1, s, 4);
+		struct vqf_seg s[] = { { h, hdr_split, false },
+				       { h + hdr_split, sizeof(hdr) - hdr_split, false },
+				       { f1, 400, false },
+				       { f2, 600, false } };
+		head = vqf_post(&ring[1], s, 4);
 	} else {
-		struct seg s[] = { { h, sizeof(hdr), false },
-				   { f1, 400, false },
-				   { f2, 600, false } };
-		head = post(1, s, 3);
+		struct vqf_seg s[] = { { h, sizeof(hdr), false },
+				       { f1, 400, false },
+				       { f2, 600, false } };
+		head = vqf_post(&ring[1], s, 3);
 	}
 	dev->ops->queue_notify(dev, 1);
 	n = recv(peer, got, sizeof(got), 0);
@@ -315,7 +241,8 @@ static void test_tx(bool vnet_hdr, uint32_t hdr_split)
 		EXPECT(n > 0 && !memcmp(got, frame, sizeof(frame)), "frame intact");
 	}
 	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "exactly one frame");
-	EXPECT(take_used(1, &id, &len) && id == head && len == 0, "used id %u len %u", id, len);
+	EXPECT(vqf_take_used(&ring[1], &id, &len) && id == head && len == 0, "used id %u len %u",
+	       id, len);
 	EXPECT(notified[1] == 1, "tx notified %u times", notified[1]);
 	EXPECT(!failed, "device failed");
 	teardown();
@@ -335,7 +262,7 @@ static void test_rx(bool vnet_hdr)
 	setup(vnet_hdr, 0);
 	memset(gva(b1), 0xaa, 8);
 	memset(gva(b2), 0xaa, 2048);
-	head = post(0, (struct seg[]){ { b1, 8, true }, { b2, 2048, true } }, 2);
+	head = vqf_post(&ring[0], (struct vqf_seg[]){ { b1, 8, true }, { b2, 2048, true } }, 2);
 	fill(frame, sizeof(frame), 11);
 	if (vnet_hdr) {
 		memcpy(pkt, &in_hdr, sizeof(in_hdr));
@@ -347,8 +274,8 @@ static void test_rx(bool vnet_hdr)
 	EXPECT(tap_events() == 1, "the tap is watched while the guest has buffers");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
 	want = (uint32_t)(sizeof(got_hdr) + sizeof(frame));
-	EXPECT(take_used(0, &id, &len) && id == head && len == want, "used id %u len %u, want %u",
-	       id, len, want);
+	EXPECT(vqf_take_used(&ring[0], &id, &len) && id == head && len == want,
+	       "used id %u len %u, want %u", id, len, want);
 	memcpy(flat, gva(b1), 8);
 	memcpy(flat + 8, gva(b2), 2048);
 	memcpy(&got_hdr, flat, sizeof(got_hdr));
@@ -361,7 +288,7 @@ static void test_rx(bool vnet_hdr)
 	EXPECT(!memcmp(flat + sizeof(got_hdr), frame, sizeof(frame)), "frame intact");
 	EXPECT(flat[want] == 0xaa, "nothing written past the frame");
 	EXPECT(notified[0] == 1, "rx notified %u times", notified[0]);
-	EXPECT(!take_used(0, &id, &len), "one used entry");
+	EXPECT(!vqf_take_used(&ring[0], &id, &len), "one used entry");
 	EXPECT(!failed, "device failed");
 	teardown();
 }
@@ -376,11 +303,11 @@ static void test_rx_short_buffer(void)
 	printf("  rx frame longer than the buffer\n");
 	setup(false, 0);
 	memset(gva(after), 0x5a, 64);
-	post(0, (struct seg[]){ { b, 12 + 50, true } }, 1);
+	vqf_post(&ring[0], (struct vqf_seg[]){ { b, 12 + 50, true } }, 1);
 	fill(frame, sizeof(frame), 9);
 	EXPECT(send(peer, frame, sizeof(frame), 0) > 0, "send");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
-	EXPECT(take_used(0, &id, &len) && len == 12 + 50, "used len %u", len);
+	EXPECT(vqf_take_used(&ring[0], &id, &len) && len == 12 + 50, "used len %u", len);
 	EXPECT(!memcmp((uint8_t *)gva(b) + 12, frame, 50), "first 50 bytes");
 	EXPECT(((uint8_t *)gva(after))[0] == 0x5a, "written past the buffer");
 	EXPECT(!failed, "device failed");
@@ -401,28 +328,29 @@ static void test_rx_no_buffers(void)
 	EXPECT(send(peer, frame, sizeof(frame), 0) > 0, "send");
 	EXPECT(tap_events() == 1, "tap readable");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
-	EXPECT(!take_used(0, &id, &len), "nothing used");
+	EXPECT(!vqf_take_used(&ring[0], &id, &len), "nothing used");
 	/* The frames are still pending, but epoll no longer wakes the device thread. */
 	EXPECT(tap_events() == 0, "the device thread would spin: tap still watched");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN); /* a stray call changes nothing */
 	EXPECT(tap_events() == 0, "tap watched again without buffers");
 	/* The guest posts one buffer and kicks: one frame in, then unwatched again. */
-	post(0, (struct seg[]){ { b, 2048, true } }, 1);
+	vqf_post(&ring[0], (struct vqf_seg[]){ { b, 2048, true } }, 1);
 	dev->ops->queue_notify(dev, 0);
-	EXPECT(take_used(0, &id, &len) && len == 12 + sizeof(frame), "used len %u", len);
+	EXPECT(vqf_take_used(&ring[0], &id, &len) && len == 12 + sizeof(frame), "used len %u", len);
 	EXPECT(!memcmp((uint8_t *)gva(b) + 12, frame, sizeof(frame)), "frame intact");
 	EXPECT(tap_events() == 0, "still a frame and no buffer: not watched");
 	/* Two more buffers: the second frame, then the tap is watched (idle). */
-	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
-	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
+	vqf_post(&ring[0], (struct vqf_seg[]){ { gbuf(2048), 2048, true } }, 1);
+	vqf_post(&ring[0], (struct vqf_seg[]){ { gbuf(2048), 2048, true } }, 1);
 	dev->ops->queue_notify(dev, 0);
-	EXPECT(take_used(0, &id, &len) && len == 12 + sizeof(frame), "used len %u", len);
-	EXPECT(!take_used(0, &id, &len), "only two frames");
+	EXPECT(vqf_take_used(&ring[0], &id, &len) && len == 12 + sizeof(frame), "used len %u", len);
+	EXPECT(!vqf_take_used(&ring[0], &id, &len), "only two frames");
 	EXPECT(tap_events() == 0, "idle tap");
 	EXPECT(send(peer, frame, 60, 0) > 0, "send");
 	EXPECT(tap_events() == 1, "buffer held and tap watched: a new frame wakes the thread");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
-	EXPECT(take_used(0, &id, &len) && len == 12 + 60, "held buffer used, len %u", len);
+	EXPECT(vqf_take_used(&ring[0], &id, &len) && len == 12 + 60, "held buffer used, len %u",
+	       len);
 	EXPECT(!failed, "device failed");
 	teardown();
 }
@@ -436,15 +364,15 @@ static void test_tx_short(void)
 
 	printf("  tx chain shorter than the header\n");
 	setup(false, 0);
-	post(1, (struct seg[]){ { h, 8, false } }, 1);
+	vqf_post(&ring[1], (struct vqf_seg[]){ { h, 8, false } }, 1);
 	dev->ops->queue_notify(dev, 1);
 	EXPECT(failed == 1, "failed %u times", failed);
 	EXPECT(dev->broken, "device not broken");
 	EXPECT(strstr(fail_msg, "shorter than the 12-byte"), "message: %s", fail_msg);
 	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "nothing sent");
-	EXPECT(!take_used(1, &id, &len), "nothing used");
+	EXPECT(!vqf_take_used(&ring[1], &id, &len), "nothing used");
 	/* Broken: a good chain after it is left alone. */
-	post(1, (struct seg[]){ { h, 12, false }, { gbuf(60), 60, false } }, 2);
+	vqf_post(&ring[1], (struct vqf_seg[]){ { h, 12, false }, { gbuf(60), 60, false } }, 2);
 	dev->ops->queue_notify(dev, 1);
 	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "nothing sent when broken");
 	EXPECT(failed == 1, "failed %u times", failed);
@@ -458,30 +386,33 @@ static void test_malformed(void)
 
 	printf("  malformed chains\n");
 	setup(false, 0);
-	post(1, (struct seg[]){ { RAM_SIZE - 4, 64, false } }, 1); /* past the end of RAM */
+	vqf_post(&ring[1], (struct vqf_seg[]){ { RAM_SIZE - 4, 64, false } },
+		 1); /* past the end of RAM */
 	dev->ops->queue_notify(dev, 1);
 	EXPECT(failed == 1 && dev->broken, "address outside RAM: failed %u", failed);
 	teardown();
 
 	setup(false, 0);
-	post(1, (struct seg[]){ { gbuf(12), 12, false }, { gbuf(60), 60, false } }, 2);
-	desc(1)[1].flags |= DESC_NEXT;
-	desc(1)[1].next = 0; /* loop */
+	vqf_post(&ring[1], (struct vqf_seg[]){ { gbuf(12), 12, false }, { gbuf(60), 60, false } },
+		 2);
+	vqf_table(&ring[1])[1].flags |= VQF_F_NEXT;
+	vqf_table(&ring[1])[1].next = 0; /* loop */
 	dev->ops->queue_notify(dev, 1);
 	EXPECT(failed == 1 && dev->broken, "descriptor loop: failed %u", failed);
 	teardown();
 
 	setup(false, 0);
-	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
-	avail(0)[2] = QSIZE + 3; /* head out of range */
+	vqf_post(&ring[0], (struct vqf_seg[]){ { gbuf(2048), 2048, true } }, 1);
+	vqf_set_avail_ring(&ring[0], 0, QSIZE + 3); /* head out of range */
 	EXPECT(send(peer, "0123456789abcdef", 16, 0) > 0, "send");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
 	EXPECT(failed == 1 && dev->broken, "bad head index: failed %u", failed);
-	EXPECT(!take_used(0, &id, &len), "nothing used");
+	EXPECT(!vqf_take_used(&ring[0], &id, &len), "nothing used");
 	teardown();
 
 	setup(false, 0);
-	post(0, (struct seg[]){ { gbuf(8), 8, true } }, 1); /* rx buffer shorter than the header */
+	vqf_post(&ring[0], (struct vqf_seg[]){ { gbuf(8), 8, true } },
+		 1); /* rx buffer shorter than the header */
 	EXPECT(send(peer, "0123456789abcdef", 16, 0) > 0, "send");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
 	EXPECT(failed == 1 && dev->broken, "short rx chain: failed %u", failed);
@@ -500,14 +431,14 @@ static void test_tx_oversized(void)
 
 	printf("  tx frame over %d bytes, empty frame\n", VIRTIO_NET_MAX_FRAME);
 	setup(false, 0);
-	head = post(1, (struct seg[]){ { h, 12, false }, { f, big, false } }, 2);
+	head = vqf_post(&ring[1], (struct vqf_seg[]){ { h, 12, false }, { f, big, false } }, 2);
 	dev->ops->queue_notify(dev, 1);
 	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "oversized frame sent");
-	EXPECT(take_used(1, &id, &len) && id == head && len == 0, "chain returned");
-	head = post(1, (struct seg[]){ { h, 12, false } }, 1);
+	EXPECT(vqf_take_used(&ring[1], &id, &len) && id == head && len == 0, "chain returned");
+	head = vqf_post(&ring[1], (struct vqf_seg[]){ { h, 12, false } }, 1);
 	dev->ops->queue_notify(dev, 1);
 	EXPECT(recv(peer, got, sizeof(got), 0) < 0 && errno == EAGAIN, "empty frame sent");
-	EXPECT(take_used(1, &id, &len) && id == head && len == 0, "chain returned");
+	EXPECT(vqf_take_used(&ring[1], &id, &len) && id == head && len == 0, "chain returned");
 	EXPECT(!failed, "device failed");
 	teardown();
 }
@@ -519,12 +450,12 @@ static void test_reset_drops(void)
 
 	printf("  rx chain held across a reset\n");
 	setup(false, 0);
-	post(0, (struct seg[]){ { gbuf(2048), 2048, true } }, 1);
+	vqf_post(&ring[0], (struct vqf_seg[]){ { gbuf(2048), 2048, true } }, 1);
 	dev->ops->queue_notify(dev, 0); /* pops the chain, no frame: held */
 	dev->generation++; /* the guest reset (and re-initialised) the device */
 	EXPECT(send(peer, "0123456789abcdef", 16, 0) > 0, "send");
 	dev->ops->fd_ready(dev, watch_fd, EPOLLIN);
-	EXPECT(!take_used(0, &id, &len), "a chain from before the reset was pushed");
+	EXPECT(!vqf_take_used(&ring[0], &id, &len), "a chain from before the reset was pushed");
 	teardown();
 }
 
@@ -577,8 +508,7 @@ static void test_features(void)
 
 int main(void)
 {
-	mem.ram = calloc(1, RAM_SIZE);
-	mem.size = mem.low_size = RAM_SIZE;
+	vqf_mem_alloc(&mem, RAM_SIZE, 0);
 	test_tx(false, 0);
 	test_tx(false, 5);
 	test_tx(true, 0);
@@ -592,6 +522,6 @@ int main(void)
 	test_tx_oversized();
 	test_reset_drops();
 	test_features();
-	free(mem.ram);
+	vqf_mem_free(&mem);
 	return unit_done("virtio-net");
 }

@@ -1,1 +1,1 @@
-test_virtqueue-srcs := devices/virtio/virtqueue.c core/memory.c core/log.c
+test_virtqueue-srcs := devices/virtio/virtqueue.c core/memory.c core/log.c tests/unit/virtq_fake.c
