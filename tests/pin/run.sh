@@ -248,6 +248,14 @@ built() {
 	test -x "$WORK/$1/keel"
 }
 
+# rt_without <capability> <ulimit arguments> <name>: the rt image without the
+# capability, under that limit; output in $WORK/<name>.out/.err, status in $rc
+rt_without() {
+	setpriv --bounding-set -"$1" --inh-caps -"$1" bash -c "ulimit $2; exec '$WORK/rt/keel'" \
+		</dev/null >"$WORK/$3.out" 2>"$WORK/$3.err"
+	rc=$?
+}
+
 rt_case() {
 	threads_case rt 1 0 1
 	start rt
@@ -261,16 +269,12 @@ rt_case() {
 	sed 's/^/      sched: /' "$WORK/rt.sched"
 	stop rt
 	# without CAP_SYS_NICE (and RLIMIT_RTPRIO 0) the vCPU cannot go real-time
-	setpriv --bounding-set -sys_nice --inh-caps -sys_nice \
-		bash -c "ulimit -r 0; exec '$WORK/rt/keel'" </dev/null >"$WORK/rt-nonice.out" 2>"$WORK/rt-nonice.err"
-	rc=$?
+	rt_without sys_nice "-r 0" rt-nonice
 	check "VCPU_SCHED_FIFO without CAP_SYS_NICE: status 1" test $rc -eq 1
 	check "VCPU_SCHED_FIFO without CAP_SYS_NICE: the error names the symbols and the fix" \
 		grep -q 'vCPU 0: cannot switch to SCHED_FIFO priority 7 (VCPU_SCHED_FIFO, VCPU_SCHED_PRIORITY): Operation not permitted; it needs CAP_SYS_NICE' \
 		"$WORK/rt-nonice.err"
-	setpriv --bounding-set -ipc_lock --inh-caps -ipc_lock \
-		bash -c "ulimit -l 1024; exec '$WORK/rt/keel'" </dev/null >"$WORK/rt-nolock.out" 2>"$WORK/rt-nolock.err"
-	rc=$?
+	rt_without ipc_lock "-l 1024" rt-nolock
 	check "VMM_MLOCKALL with a 1 MiB RLIMIT_MEMLOCK: status 1" test $rc -eq 1
 	check "VMM_MLOCKALL with a 1 MiB RLIMIT_MEMLOCK: the error names the symbol and the fix" \
 		grep -q 'VMM_MLOCKALL: RLIMIT_MEMLOCK is 1024 KiB, but the guest RAM alone is 64 MiB (GUEST_MEM_MB)' \
