@@ -6,11 +6,13 @@
 # CPU model) alternately, on the same L1 /dev/kvm (tests/kvm.sh session:
 # QEMU TCG with AMD SVM, kvm_amd), one pair per job. A boot is good when
 # the guest printed "KEEL-E2E: done" and its VMM exited as after a
-# power-off; anything else is a crash, kept with its console and stderr.
+# power-off; a boot killed after 15 minutes is a timeout (a starved
+# machine), counted apart; anything else is a crash, kept with its console
+# and stderr.
 #
 # usage: tests/e2e/crash-ab.sh <work folder> [pairs]   (default 150 pairs)
 # Appends one line per boot to $WORK/ab.log:
-#   <pair> <keel|qemu-pc> <good|crash> <seconds> <status> <signature>
+#   <pair> <keel|qemu-pc> <good|crash|timeout> <seconds> <status> <signature>
 # and prints the counts at the end (the log accumulates across runs).
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,9 +61,9 @@ one_pair() {
 		out=$WORK/ab-$p-$vmm.out err=$WORK/ab-$p-$vmm.err
 		t0=$(date +%s.%N)
 		if [ $vmm = keel ]; then
-			timeout -s KILL 300 "$o/keel" </dev/null >"$out" 2>"$err"
+			timeout -s KILL 900 "$o/keel" </dev/null >"$out" 2>"$err"
 		else
-			timeout -s KILL 300 qemu-system-x86_64 -enable-kvm -M pc -cpu Broadwell \
+			timeout -s KILL 900 qemu-system-x86_64 -enable-kvm -M pc -cpu Broadwell \
 				-smp 8,sockets=2,cores=2,threads=2 -m 2048 -nographic -no-reboot \
 				-nic none -kernel "$o/guest/vmlinuz" -initrd "$o/guest/initramfs.cpio.gz" \
 				-append "$CMDLINE" </dev/null >"$out" 2>"$err"
@@ -73,6 +75,9 @@ one_pair() {
 		if [ $rc -eq 0 ] && grep -q 'KEEL-E2E: done' "$out"; then
 			res=good sig=-
 			rm -f "$out" "$err"
+		elif [ $rc -eq 137 ]; then
+			# 15 minutes: this machine was starved, not a crash (kept apart)
+			res=timeout sig=-
 		else
 			res=crash sig=$(signature "$out" "$err")
 		fi
@@ -90,7 +95,8 @@ done
 for vmm in keel qemu-pc; do
 	n=$(awk -v v=$vmm '$2 == v' "$WORK/ab.log" | wc -l)
 	c=$(awk -v v=$vmm '$2 == v && $3 == "crash"' "$WORK/ab.log" | wc -l)
-	echo "    $vmm: $n boots, $c crashed$(awk -v v=$vmm '$2 == v && $3 == "crash" {print $6}' \
+	t=$(awk -v v=$vmm '$2 == v && $3 == "timeout"' "$WORK/ab.log" | wc -l)
+	echo "    $vmm: $n boots, $c crashed, $t timed out$(awk -v v=$vmm '$2 == v && $3 == "crash" {print $6}' \
 		"$WORK/ab.log" | sort | uniq -c | awk '{printf " %s x%s", $2, $1}')"
 done
 finish
