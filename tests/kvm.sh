@@ -116,7 +116,12 @@ kvm_start() {
 		--cmd "sh /host$SRC/tests/e2e/l1-agent $KVM_SPOOL" \
 		>"$KVM_SPOOL/run-nested.out" 2>&1 &
 	KVM_PID=$!
+	# a suite stopped by a signal ends its L1 too (bash runs the EXIT
+	# trap on exit, not on death by an untrapped signal)
 	trap kvm_stop EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	trap 'exit 129' HUP
 	for ((i = 0; i < 3000; i++)); do
 		[ -f "$KVM_SPOOL/ready" ] && break
 		if ! kill -0 "$KVM_PID" 2>/dev/null; then
