@@ -348,6 +348,7 @@ help:
 	@echo '  soak                repeated boots and SIGTERMs: SOAK_RUNS= SOAK_SIGTERMS= SOAK_E2E='
 	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
 	@echo '  demo                from a fresh machine: build edge_2s2c2t, boot real Linux, show its CPUs'
+	@echo '                      (DEMO_HOST=intel: nested on the emulated Intel host, kvm_intel)'
 	@echo '  guest-assets        the Debian cloud kernel and busybox initramfs in $$(O)/guest/'
 	@echo '  host-cmdline        host kernel parameters the board needs (isolcpus=, nohz_full=, ...)'
 	@echo '  clean / distclean   remove objects and image / also .config and headers'

@@ -7,13 +7,17 @@
 # usage: tests/e2e/demo.sh [build folder, default build/demo]
 #
 # Environment: DEMO_PROFILE (default edge_2s2c2t), GUEST_CACHE (default
-# <build folder>/guest-cache), E2E_TIMEOUT (nested run, default 180 s).
+# <build folder>/guest-cache), E2E_TIMEOUT (nested run, default 180 s; 900
+# on the Intel host), DEMO_HOST (amd or intel: always nested, on that host
+# of tests/e2e/run-nested; default: directly on /dev/kvm when it can run
+# Linux, else nested on the AMD host, the fast one).
 set -eu
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 . "$SRC/tests/e2e/lib.sh"
 DEMO=${1:-$SRC/build/demo}
 PROFILE=${DEMO_PROFILE:-edge_2s2c2t}
+HOST=${DEMO_HOST:-}
 mkdir -p "$DEMO"
 DEMO=$(cd "$DEMO" && pwd)
 export GUEST_CACHE=${GUEST_CACHE:-$DEMO/guest-cache}
@@ -32,6 +36,7 @@ die() {
 kmake() { make -C "$SRC" O="$DEMO" "$@"; }
 
 [ -f "$DEFCONFIG" ] || die "no profile $DEFCONFIG (DEMO_PROFILE=$PROFILE)"
+case $HOST in '' | amd | intel) ;; *) die "DEMO_HOST=$HOST: amd or intel" ;; esac
 # a generated folder inside the source tree stays out of git
 case $DEMO in "$SRC"/build/*) [ -e "$SRC/build/.gitignore" ] || echo '*' >"$SRC/build/.gitignore" ;; esac
 
@@ -43,8 +48,19 @@ step "2/5 Guest assets: Debian cloud kernel and a busybox initramfs (make guest-
 echo "downloads are cached in $GUEST_CACHE"
 kmake guest-assets
 
-step "3/5 How to boot: directly on /dev/kvm, or nested under QEMU"
-if why=$(e2e_hw_virt); then
+step "3/5 How to boot: directly on /dev/kvm, or nested"
+if [ "$HOST" = intel ]; then
+	MODE=nested
+	echo "DEMO_HOST=intel: Keel runs nested on the Intel host: Bochs emulates a PC with"
+	echo "Intel VMX in software, a Debian kernel boots there with kvm_intel, and Keel"
+	echo "boots the guest on that kernel's /dev/kvm (tests/e2e/run-nested --host intel;"
+	echo "slow: Bochs is an interpreter, about 3-6 minutes)."
+elif [ "$HOST" = amd ]; then
+	MODE=nested
+	echo "DEMO_HOST=amd: Keel runs nested: QEMU emulates a PC with AMD SVM in software"
+	echo "(TCG), a Debian kernel boots there with kvm_amd, and Keel boots the guest on"
+	echo "that kernel's /dev/kvm (tests/e2e/run-nested; about 20-40 s)."
+elif why=$(e2e_hw_virt); then
 	MODE=direct
 	echo "This host has hardware virtualization and a real /dev/kvm: Keel boots the"
 	echo "guest directly on it."
@@ -54,6 +70,8 @@ else
 	echo "So Keel runs nested: QEMU emulates a PC with AMD SVM in software (TCG), a"
 	echo "Debian kernel boots there with kvm_amd, and Keel boots the guest on that"
 	echo "kernel's /dev/kvm (tests/e2e/run-nested; slower, about 20-40 s)."
+	echo "(DEMO_HOST=intel make demo: the same on an emulated Intel CPU with kvm_intel.)"
+	HOST=amd
 fi
 
 step "4/5 Build ${PROFILE}_defconfig with the Linux guest embedded (O=$DEMO)"
@@ -92,8 +110,10 @@ if [ "$MODE" = direct ]; then
 	set -e
 	echo "keel exited with status $status"
 else
-	"$SRC/tests/e2e/run-nested" "$DEMO/keel" --log "$LOG" \
-		--timeout "${E2E_TIMEOUT:-180}" || status=$?
+	timeout=${E2E_TIMEOUT:-180}
+	[ "$HOST" = amd ] || timeout=${E2E_TIMEOUT:-900}
+	"$SRC/tests/e2e/run-nested" "$DEMO/keel" --host "$HOST" --log "$LOG" \
+		--timeout "$timeout" || status=$?
 fi
 if ! grep -q 'KEEL-E2E: done' "$LOG"; then
 	die "the guest did not finish booting (status $status); output above and in $LOG"
@@ -153,6 +173,7 @@ if [ "$MODE" = direct ]; then
 	run="$o/keel"
 else
 	run="tests/e2e/run-nested $o/keel"
+	[ "$HOST" = amd ] || run="$run --host $HOST"
 fi
 cat <<EOF
 
