@@ -11,37 +11,37 @@
 set -u
 . "$SRC/tests/lib.sh"
 
-if [ ! -c /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is absent on this machine: the probe guest cannot run"
-	exit 77
-fi
-if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is not accessible to $(id -un): run the tests as root or in group kvm"
-	exit 77
-fi
+. "$SRC/tests/kvm.sh"
+kvm_init
 
-TIMEOUT=60
+TIMEOUT=$((60 * KVM_SLOW))
 MAC=52:54:00:4b:45:4c
 SERIAL=probe-disk-serial-42 # 20 bytes: no NUL in the GET_ID reply
 NS=keel-virtio-$$
 
-# The network part needs a namespace and a tap; without them only it is skipped.
-net=y
-if ! command -v ip >/dev/null; then
-	net="no 'ip' command (iproute2)"
-elif [ ! -c /dev/net/tun ]; then
-	net="/dev/net/tun is absent"
-elif ! ip netns add "$NS" 2>"$WORK/netns.err"; then
-	net="cannot create a network namespace: $(cat "$WORK/netns.err")"
-else
-	trap 'ip netns del "$NS" 2>/dev/null' EXIT
-	if ! { ip netns exec "$NS" ip link set lo up &&
+# net_setup: a namespace with tap keel0 (10.0.2.1/24) where the images run;
+# prints y, or why the network part cannot run
+net_setup() {
+	if ! command -v ip >/dev/null; then
+		echo "no 'ip' command (iproute2)"
+	elif [ ! -c /dev/net/tun ]; then
+		echo "/dev/net/tun is absent"
+	elif ! ip netns add "$NS" 2>"$WORK/netns.err"; then
+		echo "cannot create a network namespace: $(cat "$WORK/netns.err")"
+	elif ! { ip netns exec "$NS" ip link set lo up &&
 		ip netns exec "$NS" ip tuntap add dev keel0 mode tap &&
 		ip netns exec "$NS" ip addr add 10.0.2.1/24 dev keel0 &&
 		ip netns exec "$NS" ip link set keel0 up; } 2>"$WORK/netns.err"; then
-		net="cannot set up tap keel0 in the namespace: $(cat "$WORK/netns.err")"
+		echo "cannot set up tap keel0 in the namespace: $(cat "$WORK/netns.err")"
+	else
+		echo y
 	fi
-fi
+}
+
+# The network part needs a namespace and a tap; without them only it is skipped.
+net=$(kvm_call net_setup)
+# nested, the namespace dies with the L1 session
+[ $KVM_MODE = nested ] || trap 'ip netns del "$NS" 2>/dev/null' EXIT
 if [ "$net" != y ]; then
 	echo "    SKIP (net part only): $net <<<<<<<<<< virtio-net NOT tested"
 fi
@@ -57,10 +57,8 @@ image() {
 defconfig_v() {
 	local name=$1 args=$2 out=$WORK/$1.defconfig
 	shift 2
-	grep -v -E '^(# )?CONFIG_(GUEST_KERNEL|GUEST_INITRD|GUEST_CMDLINE|VIRTIO_)' \
-		"$SRC/configs/tiny_defconfig" >"$out"
-	printf '%s\n' 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' \
-		"CONFIG_GUEST_CMDLINE=\"console=ttyS0 $args\"" "$@" >>"$out"
+	probe_defconfig "$SRC/configs/tiny_defconfig" "$out" 0 \
+		"CONFIG_GUEST_CMDLINE=\"console=ttyS0 $args\"" "$@"
 	echo "$out"
 }
 
@@ -81,8 +79,8 @@ build() {
 run() {
 	local pre=()
 	[ $# -gt 1 ] && pre=(ip netns exec "$NS")
-	"${pre[@]}" timeout -s KILL $TIMEOUT "$WORK/$1/keel" </dev/null >"$WORK/$1.out" \
-		2>"$WORK/$1.err"
+	kvm_run "${pre[@]}" timeout -s KILL $TIMEOUT "$WORK/$1/keel" </dev/null \
+		>"$WORK/$1.out" 2>"$WORK/$1.err"
 	rc=$?
 }
 
@@ -124,9 +122,9 @@ if build func "$d"; then
 	images=(--image "$WORK/func.img" --orig "$WORK/func.orig"
 		--image2 "$WORK/func2.img" --orig2 "$WORK/func2.orig")
 	if [ "$net" = y ]; then
-		tap_mac=$(ip netns exec "$NS" cat /sys/class/net/keel0/address)
+		tap_mac=$(kvm_run ip netns exec "$NS" cat /sys/class/net/keel0/address)
 		verify func "${images[@]}" --tap-mac "$tap_mac"
-		rx=$(ip netns exec "$NS" cat /sys/class/net/keel0/statistics/rx_packets)
+		rx=$(kvm_run ip netns exec "$NS" cat /sys/class/net/keel0/statistics/rx_packets)
 		check "net: the host's tap received the guest's frames (rx_packets=$rx)" \
 			test "$rx" -ge 1
 	else
