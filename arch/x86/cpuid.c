@@ -114,7 +114,26 @@ static struct kvm_cpuid2 *cpuid_alloc(uint32_t n)
 	return c;
 }
 
-/* KVM_GET_SUPPORTED_CPUID / KVM_GET_EMULATED_CPUID, growing on E2BIG. */
+/*
+ * KVM_GET_CPUID2 of Linux up to at least 6.1 leaves nent as the caller set
+ * it when it succeeds (it writes the count back only with E2BIG), so the
+ * entries past what KVM holds would read as zeros. The buffer is filled
+ * with a pattern no entry has (flags all ones) and cut at the first such
+ * entry: KVM copies its entries contiguously from the start.
+ */
+#define CPUID_UNUSED 0xff
+
+static void cpuid_trim(struct kvm_cpuid2 *c)
+{
+	for (uint32_t i = 0; i < c->nent; i++) {
+		if (c->entries[i].flags == 0xffffffffU) {
+			c->nent = i;
+			return;
+		}
+	}
+}
+
+/* KVM_GET_SUPPORTED_CPUID, _EMULATED_CPUID or KVM_GET_CPUID2, growing on E2BIG. */
 static struct kvm_cpuid2 *kvm_get_cpuid(int fd, unsigned long req, const char *what)
 {
 	for (uint32_t n = CPUID_MAX_ENTRIES; n <= 4096; n *= 2) {
@@ -122,8 +141,11 @@ static struct kvm_cpuid2 *kvm_get_cpuid(int fd, unsigned long req, const char *w
 
 		if (!c)
 			return NULL;
-		if (!ioctl(fd, req, c))
+		memset(c->entries, CPUID_UNUSED, n * sizeof(c->entries[0]));
+		if (!ioctl(fd, req, c)) {
+			cpuid_trim(c);
 			return c;
+		}
 		free(c);
 		if (errno != E2BIG) {
 			pr_err("%s: %s", what, strerror(errno));
