@@ -118,10 +118,15 @@ static struct kvm_cpuid2 *cpuid_alloc(uint32_t n)
  * KVM_GET_CPUID2 of Linux up to at least 6.1 leaves nent as the caller set
  * it when it succeeds (it writes the count back only with E2BIG), so the
  * entries past what KVM holds would read as zeros. The buffer is filled
- * with a pattern no entry has (flags all ones) and cut at the first such
- * entry: KVM copies its entries contiguously from the start.
+ * with entries no KVM writes (flags all ones) and cut at the first one
+ * left: KVM copies its entries contiguously from the start.
  */
-#define CPUID_UNUSED 0xff
+static void cpuid_mark_unused(struct kvm_cpuid2 *c)
+{
+	/* only flags: KVM_GET_EMULATED_CPUID refuses entries with padding set */
+	for (uint32_t i = 0; i < c->nent; i++)
+		c->entries[i].flags = 0xffffffffU;
+}
 
 static void cpuid_trim(struct kvm_cpuid2 *c)
 {
@@ -136,19 +141,22 @@ static void cpuid_trim(struct kvm_cpuid2 *c)
 /* KVM_GET_SUPPORTED_CPUID, _EMULATED_CPUID or KVM_GET_CPUID2, growing on E2BIG. */
 static struct kvm_cpuid2 *kvm_get_cpuid(int fd, unsigned long req, const char *what)
 {
+	int err;
+
 	for (uint32_t n = CPUID_MAX_ENTRIES; n <= 4096; n *= 2) {
 		struct kvm_cpuid2 *c = cpuid_alloc(n);
 
 		if (!c)
 			return NULL;
-		memset(c->entries, CPUID_UNUSED, n * sizeof(c->entries[0]));
+		cpuid_mark_unused(c);
 		if (!ioctl(fd, req, c)) {
 			cpuid_trim(c);
 			return c;
 		}
+		err = errno;
 		free(c);
-		if (errno != E2BIG) {
-			pr_err("%s: %s", what, strerror(errno));
+		if (err != E2BIG) {
+			pr_err("%s: %s", what, strerror(err));
 			return NULL;
 		}
 	}
