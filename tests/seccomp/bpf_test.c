@@ -279,7 +279,8 @@ static enum outcome run(int kind, const struct call *c)
 		alarm(10); /* a call that blocks counts as "other" */
 		sigaction(SIGSYS, &sa, NULL);
 		signal(SIGALRM, on_alarm);
-		exit_nr = kind == MAIN ? SYS_exit_group : SYS_exit;
+		/* TRAP_ALL lets only exit_group through */
+		exit_nr = kind == MAIN || kind == TRAP_ALL ? SYS_exit_group : SYS_exit;
 		if (c->how == SIGNAL_RETURN) {
 			struct itimerval it = { .it_value = { 0, 10000 } };
 
@@ -363,10 +364,32 @@ static const char *sys_name(long nr)
 	return "?";
 }
 
+/*
+ * Whether this kernel has the i386 system call ABI at all: without
+ * IA32_EMULATION (or with ia32_emulation=0) int 0x80 faults before any
+ * filter runs, so there is nothing for the bad-architecture action to stop.
+ */
+static int i386_abi_present(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long r = 20; /* i386 getpid */
+
+		__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+		_exit(r == getpid() ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 1; /* cannot tell: check it */
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(void)
 {
 	unsigned int checks = 0, fails = 0;
 	static char bypass[KEEL_SYSCALL_NAMES_NR + 16];
+	int i386 = i386_abi_present();
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
@@ -384,6 +407,9 @@ int main(void)
 		       "can forbid it; not counted\n",
 		       nr, sys_name(nr));
 	}
+	if (!i386)
+		printf("note: this kernel has no i386 ABI (int 0x80 faults with no filter): "
+		       "the i386 case is not counted\n");
 	for (int kind = 0; kind < KEEL_SECCOMP_KINDS; kind++) {
 		unsigned int swept = 0, allowed = 0;
 
@@ -391,6 +417,8 @@ int main(void)
 			const struct call *c = &calls[i];
 			enum outcome got;
 
+			if (c->how == INT80 && !i386)
+				continue;
 			got = run(kind, c);
 			checks++;
 			enum outcome want = expect(c, kind);

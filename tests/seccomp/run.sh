@@ -16,10 +16,10 @@
 set -u
 . "$SRC/tests/lib.sh"
 
-if [ ! -c /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	echo "SKIP: /dev/kvm is absent or not accessible to $(id -un): the probe guest cannot run"
-	exit 77
-fi
+# Images run where tests/kvm.sh says (here, or in the nested L1, whose
+# /proc then shows their threads); builds and the BPF checks stay here.
+. "$SRC/tests/kvm.sh"
+kvm_init
 if [ ! -e /usr/include/seccomp.h ]; then
 	echo "SKIP: libseccomp-dev is not installed (scripts/deps.sh installs it)"
 	exit 77
@@ -49,12 +49,13 @@ CONFIG_TOPO_THREADS=1'
 # start <dir>: keel in the background, stdin from a fifo held open on fd 7;
 # waits for the probe's hang loop. Sets $pid.
 start() {
-	rm -f "$WORK/$1.in"
-	mkfifo "$WORK/$1.in"
-	(cd "$WORK" && exec "$WORK/$1/keel" <"$WORK/$1.in" >"$WORK/$1.out" 2>"$WORK/$1.err") &
+	local fifo=/tmp/keel-seccomp.$1.in # local: a shared folder may have no fifos
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	(cd "$WORK" && exec "$WORK/$1/keel" <"$fifo" >"$WORK/$1.out" 2>"$WORK/$1.err") &
 	pid=$!
-	exec 7>"$WORK/$1.in"
-	for _ in $(seq 100); do
+	exec 7>"$fifo"
+	for _ in $(seq $((100 * KVM_SLOW))); do
 		grep -q 'fault hang' "$WORK/$1.out" 2>/dev/null && break
 		sleep 0.1
 	done
@@ -145,9 +146,12 @@ if build base "$SMP2" "$HANG"; then
 		fail "bpf_test: build"
 	fi
 
-	# -----------------------------------------------------------------------
-	# 2. A running guest: every thread hardened; input; SIGTERM
+fi
 
+# ---------------------------------------------------------------------------
+# 2. A running guest: every thread hardened; input; SIGTERM
+
+running_case() {
 	start base
 	check "running: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/base.out"
 	threads_hardened "running" 3
@@ -165,7 +169,18 @@ if build base "$SMP2" "$HANG"; then
 	stop
 	check "running: SIGTERM stops it in order: status 143" test $rc -eq 143
 	check "running: nothing trapped" bash -c "! grep -q seccomp '$WORK/base.err'"
-fi
+}
+[ -x "$WORK/base/keel" ] && kvm_call running_case
+
+rng_case() {
+	start rng
+	check "virtio-rng: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/rng.out"
+	check "virtio-rng: thread keel-rng0 runs" grep -qx keel-rng0 /proc/"$pid"/task/*/comm
+	threads_hardened "virtio-rng" 3
+	stop
+	check "virtio-rng: SIGTERM stops it in order: status 143" test $rc -eq 143
+	check "virtio-rng: nothing trapped" bash -c "! grep -q seccomp '$WORK/rng.err'"
+}
 
 # 2b. A virtio device thread (keel-rng0) has its own filter too
 if build rng "$HANG" CONFIG_VIRTIO_RNG=y; then
@@ -174,13 +189,7 @@ if build rng "$HANG" CONFIG_VIRTIO_RNG=y; then
 	check "virtio-rng: --print-seccomp: the rng thread may getrandom" grep -qw getrandom "$WORK/print.rng"
 	check "virtio-rng: --print-seccomp: the vCPU threads may not" \
 		bash -c "! sed -n '/^thread vcpu:/,/^\$/p' '$WORK/rng.print' | grep -qw getrandom"
-	start rng
-	check "virtio-rng: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/rng.out"
-	check "virtio-rng: thread keel-rng0 runs" grep -qx keel-rng0 /proc/"$pid"/task/*/comm
-	threads_hardened "virtio-rng" 3
-	stop
-	check "virtio-rng: SIGTERM stops it in order: status 143" test $rc -eq 143
-	check "virtio-rng: nothing trapped" bash -c "! grep -q seccomp '$WORK/rng.err'"
+	kvm_call rng_case
 fi
 
 # ---------------------------------------------------------------------------
@@ -193,10 +202,16 @@ violation() {
 	build viol "CONFIG_SECCOMP_TEST_VIOLATION=\"$v\"" ${4:+"$4"} || return
 	check "$v: the build warns that this image kills itself" \
 		grep -q "warning: SECCOMP_TEST_VIOLATION=\"$v\"" "$WORK/make.out"
+	kvm_call violation_run "$v" "$thread" "$call"
+}
+
+# violation_run <SECCOMP_TEST_VIOLATION> <thread> <logged call>: the built image
+violation_run() {
+	local v=$1 thread=$2 call=$3
 	rm -rf "$WORK/cwd"
 	mkdir -p "$WORK/cwd"
 	# (in a child shell: the shell that waits reports "Bad system call")
-	rc=$(cd "$WORK/cwd" && { timeout -s KILL 60 "$WORK/viol/keel" </dev/null \
+	rc=$(cd "$WORK/cwd" && { timeout -s KILL $((60 * KVM_SLOW)) "$WORK/viol/keel" </dev/null \
 		>"$WORK/viol.out" 2>"$WORK/viol.err"; echo $?; } 2>/dev/null)
 	check "$v: keel dies by SIGSYS (status $rc, expected 159)" test $rc -eq 159
 	check "$v: the log names the thread and the call" \
@@ -216,7 +231,7 @@ violation "rng:socket" "keel-rng0 (rng filter)" "socket (41)" CONFIG_VIRTIO_RNG=
 violation "rng:ioctl:KVM_IRQFD" "keel-rng0 (rng filter)" "ioctl (16) request KVM_IRQFD (0x4020ae76)" \
 	CONFIG_VIRTIO_RNG=y
 if [ -x "$WORK/viol/keel" ]; then
-	/usr/bin/python3 "$SRC/tests/guest/pty_run.py" "$WORK/viol/keel" >"$WORK/pty.out" 2>&1
+	kvm_run /usr/bin/python3 "$SRC/tests/guest/pty_run.py" "$WORK/viol/keel" >"$WORK/pty.out" 2>&1
 	check "SIGSYS on a terminal: the terminal is restored" \
 		grep -q 'pty: status=-31 termios=restored' "$WORK/pty.out"
 fi
@@ -234,9 +249,7 @@ CONFIG_SANDBOX_PIVOT_ROOT=y
 CONFIG_SANDBOX_USER=y
 CONFIG_SANDBOX_UID=65534
 CONFIG_SANDBOX_GID=65534'
-if [ "$(id -u)" != 0 ]; then
-	echo "    note: not root: the sandbox's privileged steps are not tested"
-elif build sandbox "$SMP2" "$HANG" "$SANDBOX"; then
+sandbox_case() {
 	start sandbox
 	check "sandbox: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/sandbox.out"
 	threads_hardened "sandbox" 3 65534
@@ -251,24 +264,36 @@ elif build sandbox "$SMP2" "$HANG" "$SANDBOX"; then
 	check "sandbox: SIGTERM: status 143" test $rc -eq 143
 	check "sandbox: no sandbox or seccomp message" \
 		bash -c "! grep -qE 'sandbox|seccomp|error' '$WORK/sandbox.err'"
+}
 
-	# Without capabilities (uid 0, empty bounding set): skipped, with warnings.
+# Without capabilities (uid 0, empty bounding set): skipped, with warnings.
+noprivs() {
+	(cd "$WORK" && exec timeout -s KILL $((60 * KVM_SLOW)) setpriv --bounding-set=-all \
+		--inh-caps=-all "$WORK/$1/keel" </dev/null >"$WORK/$1.np.out" 2>"$WORK/$1.np.err")
+	rc=$?
+}
+noprivs_np() {
+	noprivs sandbox-np
+	check "no privileges: the guest still runs (status $rc)" test $rc -eq 0
+	check "no privileges: SANDBOX_NAMESPACES skipped with a warning" \
+		grep -q 'warning: sandbox: SANDBOX_NAMESPACES needs CAP_SYS_ADMIN' "$WORK/sandbox-np.np.err"
+	check "no privileges: SANDBOX_USER skipped with a warning" \
+		grep -q 'warning: sandbox: SANDBOX_USER needs CAP_SETUID' "$WORK/sandbox-np.np.err"
+}
+noprivs_req() {
+	noprivs sandbox-req
+	check "no privileges, SANDBOX_REQUIRE: refused (status $rc, expected 1)" test $rc -eq 1
+	check "no privileges, SANDBOX_REQUIRE: says why" \
+		grep -q 'error: sandbox: SANDBOX_NAMESPACES needs CAP_SYS_ADMIN' "$WORK/sandbox-req.np.err"
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "    note: not root: the sandbox's privileged steps are not tested"
+elif build sandbox "$SMP2" "$HANG" "$SANDBOX"; then
+	kvm_call sandbox_case
 	if command -v setpriv >/dev/null; then
-		noprivs() {
-			(cd "$WORK" && exec timeout -s KILL 60 setpriv --bounding-set=-all \
-				--inh-caps=-all "$WORK/$1/keel" </dev/null >"$WORK/$1.np.out" 2>"$WORK/$1.np.err")
-			rc=$?
-		}
-		build sandbox-np "$SANDBOX" && noprivs sandbox-np
-		check "no privileges: the guest still runs (status $rc)" test $rc -eq 0
-		check "no privileges: SANDBOX_NAMESPACES skipped with a warning" \
-			grep -q 'warning: sandbox: SANDBOX_NAMESPACES needs CAP_SYS_ADMIN' "$WORK/sandbox-np.np.err"
-		check "no privileges: SANDBOX_USER skipped with a warning" \
-			grep -q 'warning: sandbox: SANDBOX_USER needs CAP_SETUID' "$WORK/sandbox-np.np.err"
-		build sandbox-req "$SANDBOX" CONFIG_SANDBOX_REQUIRE=y && noprivs sandbox-req
-		check "no privileges, SANDBOX_REQUIRE: refused (status $rc, expected 1)" test $rc -eq 1
-		check "no privileges, SANDBOX_REQUIRE: says why" \
-			grep -q 'error: sandbox: SANDBOX_NAMESPACES needs CAP_SYS_ADMIN' "$WORK/sandbox-req.np.err"
+		build sandbox-np "$SANDBOX" && kvm_call noprivs_np
+		build sandbox-req "$SANDBOX" CONFIG_SANDBOX_REQUIRE=y && kvm_call noprivs_req
 	else
 		echo "    note: setpriv is absent: the unprivileged runs are not tested"
 	fi
@@ -292,7 +317,8 @@ nodev() {
 		-include "$WORK/nodev/include/generated/autoconf.h" -o "$WORK/bpf_test_nodev" \
 		"$SRC/tests/seccomp/bpf_test.c" && "$WORK/bpf_test_nodev" >"$WORK/bpf_test_nodev.out" 2>&1
 	check "$label: generated BPF, in the kernel: $(tail -1 "$WORK/bpf_test_nodev.out")" test $? -eq 0
-	(cd "$WORK" && timeout -s KILL 60 "$WORK/nodev/keel" </dev/null >/dev/null 2>"$WORK/nodev.err")
+	(cd "$WORK" && kvm_run timeout -s KILL $((60 * KVM_SLOW)) "$WORK/nodev/keel" </dev/null \
+		>/dev/null 2>"$WORK/nodev.err")
 	rc=$?
 	check "$label: the probe guest powers off under the tighter filters (status $rc)" test $rc -eq 0
 }
@@ -313,7 +339,8 @@ if build noseccomp "# CONFIG_SECCOMP is not set"; then
 	check "SECCOMP=n: --print-seccomp says so" \
 		grep -q 'seccomp: off in this image' <("$WORK/noseccomp/keel" --print-seccomp)
 	check "SECCOMP=n: no filter generator built" test ! -e "$WORK/noseccomp/include/hostprogs/gen_seccomp"
-	(cd "$WORK" && timeout -s KILL 60 "$WORK/noseccomp/keel" </dev/null >/dev/null 2>&1)
+	(cd "$WORK" && kvm_run timeout -s KILL $((60 * KVM_SLOW)) "$WORK/noseccomp/keel" \
+		</dev/null >/dev/null 2>&1)
 	rc=$?
 	check "SECCOMP=n: the probe guest powers off (status $rc)" test $rc -eq 0
 fi
