@@ -54,8 +54,12 @@ def expand(names, accel):
         greeting = reply()
         cmd("qmp_capabilities")
         out = {}
+        # Keel's models are QEMU's under KVM, where kvm_default_props turns
+        # svm off; TCG keeps it, and SVM raises min-xlevel to 0x8000000A
+        model_props = {"svm": False} if accel == "tcg" else {}
         for n in names:
-            r = cmd("query-cpu-model-expansion", type="full", model={"name": n})
+            r = cmd("query-cpu-model-expansion", type="full",
+                    model={"name": n, "props": model_props})
             out[n] = r["return"]["model"]["props"] if "return" in r else None
         cmd("quit")
         v = greeting["QMP"]["version"]["qemu"]
