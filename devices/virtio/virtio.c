@@ -40,11 +40,6 @@ static unsigned int nr_devs;
 static int stop_fd = -1;
 static char queue_names[VIRTIO_MAX_DEVS][VIRTIO_MAX_QUEUES][24];
 
-const struct guest_mem *virtio_guest_mem(void)
-{
-	return &the_vm->mem;
-}
-
 static void signal_fd(int fd)
 {
 	uint64_t one = 1;
@@ -102,6 +97,7 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 	pthread_mutexattr_destroy(&attr);
 	dev->slot = slot->slot;
 	dev->gsi = slot->gsi;
+	dev->mem = slot->mem;
 	dev->status = dev->isr = 0;
 	dev->broken = false;
 	dev->started = false;

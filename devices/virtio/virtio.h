@@ -44,6 +44,7 @@
 #define VIRTIO_F_VERSION_1 32
 
 struct virtio_dev;
+struct guest_mem;
 
 /*
  * Where the platform puts a device (arch/x86/platform.c, from the
@@ -53,6 +54,7 @@ struct virtio_slot {
 	unsigned int slot; /* index in the generated table (ACPI _UID) */
 	uint64_t base; /* guest-physical address of the 4 KiB register window */
 	unsigned int gsi; /* interrupt line (edge, active high): irqfd */
+	const struct guest_mem *mem; /* guest RAM, where the queues live */
 };
 
 /* Transport state of virtio-mmio (mmio.c), under dev->lock. */
@@ -100,6 +102,7 @@ struct virtio_dev {
 	/* Set up by virtio.c. */
 	unsigned int slot; /* index in the generated table */
 	unsigned int gsi;
+	const struct guest_mem *mem;
 	int irq_fd; /* irqfd eventfd */
 	int kick_fd[VIRTIO_MAX_QUEUES]; /* ioeventfd eventfds */
 	int epoll_fd;

@@ -51,11 +51,6 @@ static void fuzz_virtio_host_event(struct virtio_dev *dev, struct fuzz_in *in);
 
 /* ---- what virtio.c provides ---- */
 
-const struct guest_mem *virtio_guest_mem(void)
-{
-	return &fv_mem;
-}
-
 void virtio_dev_kick(struct virtio_dev *dev, unsigned int q)
 {
 	FUZZ_ASSERT(q < dev->ops->nr_queues, "kick of queue %u, the device has %u", q,
@@ -84,6 +79,7 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 	fv_init_lock(dev);
 	dev->slot = slot->slot;
 	dev->gsi = slot->gsi;
+	dev->mem = slot->mem ? slot->mem : &fv_mem;
 	dev->irq_fd = -1;
 	dev->epoll_fd = -1;
 	fv_dev = dev;

@@ -21,11 +21,6 @@ static unsigned int kicks[VIRTIO_MAX_QUEUES], irqs, resets, config_reads;
 static uint32_t last_config_off;
 static unsigned int last_config_len;
 
-const struct guest_mem *virtio_guest_mem(void)
-{
-	return &mem;
-}
-
 void virtio_dev_kick(struct virtio_dev *dev, unsigned int q)
 {
 	(void)dev;
@@ -86,6 +81,7 @@ static void new_dev(uint64_t features)
 	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&dev.lock, &a);
 	dev.ops = &ops;
+	dev.mem = &mem;
 	dev.host_features = features;
 	strcpy(dev.name, "blk9");
 	dev.vq[0].name = "blk9.q0";
