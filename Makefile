@@ -156,7 +156,7 @@ obj-$(CONFIG_VIRTIO_NET) += devices/virtio/net.o devices/virtio/tap.o
 obj-y += core/seccomp.o core/sandbox.o
 SECCOMP_GEN := $(objtree)/include/hostprogs/gen_seccomp
 SECCOMP_H := $(objtree)/include/generated/keel_seccomp.h
-SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow \
+SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -I$(srctree) -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	-include $(objtree)/include/generated/autoconf.h
 ifeq ($(CONFIG_SECCOMP),y)

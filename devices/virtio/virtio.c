@@ -145,18 +145,6 @@ int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events)
 	return 0;
 }
 
-static enum seccomp_thread thread_kind(const struct virtio_dev *dev)
-{
-	switch (dev->ops->device_id) {
-	case 1:
-		return SECCOMP_THREAD_NET;
-	case 2:
-		return SECCOMP_THREAD_BLK;
-	default:
-		return SECCOMP_THREAD_RNG;
-	}
-}
-
 /*
  * Should a kick of queue q reach the device model? Not before DRIVER_OK
  * (the DRIVER_OK write kicks every live queue again) nor once broken; a
@@ -184,7 +172,7 @@ static void *dev_thread(void *arg)
 
 	snprintf(name, sizeof(name), "keel-%s", dev->name);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-	if (seccomp_enter(thread_kind(dev))) {
+	if (seccomp_enter(dev->ops->thread_kind)) {
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/seccomp.h"
 #include "devices/virtio/virtqueue.h"
 
 #define VIRTIO_MAX_QUEUES 4
@@ -69,6 +70,8 @@ struct virtio_mmio_regs {
 
 struct virtio_dev_ops {
 	uint32_t device_id; /* 1 net, 2 block, 4 entropy */
+	/* The seccomp filter of the device's thread (core/thread_kinds.h). */
+	enum seccomp_thread thread_kind;
 	unsigned int nr_queues;
 	uint16_t queue_max; /* QueueNumMax */
 	/* Read-only view of the device's config space (device-specific layout). */

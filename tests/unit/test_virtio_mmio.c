@@ -51,6 +51,7 @@ static void dev_reset(struct virtio_dev *dev)
 
 static const struct virtio_dev_ops ops = {
 	.device_id = 2,
+	.thread_kind = SECCOMP_THREAD_BLK,
 	.nr_queues = 2,
 	.queue_max = 128,
 	.config_read = cfg_read,
