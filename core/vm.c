@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "core/kconfig.h"
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/irq.h"
@@ -78,12 +79,8 @@ int vm_create(struct vm *vm)
 {
 	struct guest_mem_layout layout = {
 		.size = (uint64_t)CONFIG_GUEST_MEM_MB << 20,
-#ifdef CONFIG_GUEST_HUGEPAGES
-		.hugepages = true,
-#endif
-#ifdef CONFIG_GUEST_MLOCK
-		.lock = true,
-#endif
+		.hugepages = IS_ENABLED(CONFIG_GUEST_HUGEPAGES),
+		.lock = IS_ENABLED(CONFIG_GUEST_MLOCK),
 	};
 	int sz;
 
