@@ -23,10 +23,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-#include "core/console.h"
 #include "core/log.h"
 #include "core/sandbox.h"
 #include "core/seccomp.h"
+#include "core/tty.h"
 
 /* The thread's name ("keel", "keel-vcpu0") for the SIGSYS log line. */
 static _Thread_local char thread_name[16];
@@ -105,7 +105,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *context)
 
 	if (si->si_code != SYS_SECCOMP) {
 		/* kill -SYS from outside: the default action, after the terminal. */
-		console_restore();
+		tty_restore();
 		raise(sig);
 		return;
 	}
@@ -135,7 +135,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *context)
 	if (write(STDERR_FILENO, l.buf, l.len) < 0) {
 		/* nowhere left to say it */
 	}
-	console_restore();
+	tty_restore();
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)((uintptr_t)si->si_call_addr - 2);
 	uc->uc_mcontext.gregs[REG_RAX] = nr;
 }

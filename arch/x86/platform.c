@@ -20,9 +20,11 @@
 #include "core/arch.h"
 #include "core/bus.h"
 #include "core/guest_image.h"
+#include "core/kconfig.h"
 #include "core/log.h"
 #include "core/numa.h"
 #include "core/vm.h"
+#include "devices/virtio/virtio.h"
 
 static struct boot_entry boot_entry;
 
@@ -152,6 +154,17 @@ int arch_setup_platform(struct vm *vm)
 		.cmdline = CONFIG_GUEST_CMDLINE,
 	};
 	return x86_load_linux(&vm->mem, &img, vm->rsdp_gpa, &boot_entry);
+}
+
+int arch_start_device_threads(void)
+{
+	return IS_ENABLED(CONFIG_VIRTIO_MMIO) ? virtio_start_threads() : 0;
+}
+
+void arch_stop_device_threads(void)
+{
+	if (IS_ENABLED(CONFIG_VIRTIO_MMIO))
+		virtio_stop_threads();
 }
 
 int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu)

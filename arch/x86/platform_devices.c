@@ -33,13 +33,19 @@ _Static_assert(KEEL_VIRTIO_NR_SLOTS <= PLAT_VIRTIO_MAX_SLOTS,
 
 /* ------------------------------------------------------ legacy devices */
 
+/* The console's input (core/console.h) goes to COM1's receive FIFO. */
+static size_t com1_input(void *uart, const uint8_t *buf, size_t len)
+{
+	return serial8250_input(uart, buf, len);
+}
+
 static int create_com1(struct vm *vm, const struct plat_dev *d)
 {
 	struct serial8250 *uart = serial8250_create(d->io[0].base, d->irq, STDOUT_FILENO, "ttyS0");
 
 	if (!uart)
 		return -1;
-	vm->console = uart;
+	vm->console = (struct console_sink){ .input = com1_input, .ctx = uart };
 	return 0;
 }
 

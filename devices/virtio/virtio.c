@@ -35,6 +35,12 @@
 #define TAG_KICK (2ULL << 32)
 #define TAG_FD (3ULL << 32)
 
+/* What the device threads need of KVM, checked at the first registration. */
+static const struct kvm_cap_need virtio_caps[] = {
+	{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD", 1, "virtio interrupts from the device threads" },
+	{ KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD", 1, "virtio queue kicks without a vCPU exit" },
+};
+
 static struct virtio_dev *devs[VIRTIO_MAX_DEVS];
 static unsigned int nr_devs;
 static int stop_fd = -1;
@@ -91,6 +97,8 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 		       dev->name, VIRTIO_MAX_DEVS, VIRTIO_MAX_QUEUES);
 		return -1;
 	}
+	if (!nr_devs && vm_check_caps(virtio_caps, sizeof(virtio_caps) / sizeof(virtio_caps[0])))
+		return -1;
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&dev->lock, &attr);

@@ -116,7 +116,7 @@ struct rule {
  * The allowlists. What runs after a thread's filter is in place:
  *  main   vm_run_main_loop() (signalfd, poll on the stop eventfd, the
  *         signalfd and stdin; console input; pthread_kill/pthread_join
- *         of the vCPUs), then console_restore(), vm_destroy(), exit();
+ *         of the vCPUs), then tty_restore(), vm_destroy(), exit();
  *  vcpu   the KVM_RUN loop, the exit handlers and the devices they call
  *         (core/vcpu.c, devices/), arch_dump_vcpu(), pthread_exit().
  * Found with strace -f on every probe-guest exit path (power-off, reboot,
@@ -132,14 +132,14 @@ static const struct rule rules[] = {
 	IOCTL(K_MAIN | K_VCPU, KVM_IRQ_LINE,
 	      "the UART's interrupt line: guest register writes (vcpu), console input (main)"),
 	IOCTL_FD(K_ALL, 0, TCSETS,
-		 "restore the terminal on stdin (console_restore: at exit, on fatal signals "
+		 "restore the terminal on stdin (tty_restore: at exit, on fatal signals "
 		 "and SIGSYS)"),
 	ANY(K_VCPU, "poll", "the UART waits up to 100 ms for stdout to take a byte"),
-	TKILL(K_ALL, SIGSEGV, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGBUS, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGILL, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (console.c)"),
+	TKILL(K_ALL, SIGSEGV, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGBUS, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGILL, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (tty.c)"),
 #endif
 #if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
 	ANY(K_VCPU, "clock_gettime",
