@@ -12,6 +12,7 @@
 #include <generated/version.h>
 
 #include "core/arch.h"
+#include "core/bus.h"
 #include "core/config.h"
 #include "core/console.h"
 #include "core/log.h"
@@ -100,6 +101,7 @@ static int boot(void)
 		vm_request_stop(KEEL_EXIT_ERROR);
 	status = vm_run_main_loop(&vm);
 	arch_stop_device_threads(); /* before vm_destroy frees guest RAM */
+	bus_print_absent(); /* TRACE_BOOT only */
 out:
 	tty_restore();
 	vm_destroy(&vm);

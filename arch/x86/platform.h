@@ -16,6 +16,11 @@
 #define PLAT_I8042_CMD_PORT 0x64
 #define PLAT_POST_PORT 0x80 /* io_delay writes: ignored quietly */
 #define PLAT_RESET_PORT 0xcf9 /* reset control register; FADT RESET_REG */
+#define PLAT_PCI_ADDR_PORT 0xcf8 /* PCI CONFIG_ADDRESS (32-bit accesses) */
+#define PLAT_PCI_DATA_PORT 0xcfc /* PCI CONFIG_DATA, 4 ports */
+#define PLAT_COM2_PORT 0x2f8 /* COM2-4: probed by guests, absent */
+#define PLAT_COM3_PORT 0x3e8
+#define PLAT_COM4_PORT 0x2e8
 #define PLAT_RESET_VALUE 0x06 /* CPU reset + system reset */
 
 /* ACPI hardware-reduced sleep registers (FADT SLEEP_CONTROL/STATUS_REG) */

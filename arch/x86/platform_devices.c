@@ -22,6 +22,7 @@
 #include "core/vm.h"
 #include "devices/acpi_pm.h"
 #include "devices/i8042.h"
+#include "devices/pci_host.h"
 #include "devices/rtc_cmos.h"
 #include "devices/serial8250.h"
 #include "devices/virtio/virtio.h"
@@ -76,6 +77,44 @@ static int create_sink(struct vm *vm, const struct plat_dev *d)
 	(void)vm;
 	return bus_register(BUS_PIO, d->io[0].base, d->io[0].len, &sink_ops, NULL, d->name);
 }
+
+/*
+ * PCI configuration mechanism #1 with an empty bus; 0xcfa-0xcfb (the
+ * mechanism #2 forward register, probed by Linux) read as absent.
+ */
+static int create_pci_host(struct vm *vm, const struct plat_dev *d)
+{
+	(void)vm;
+	if (pci_host_create(d->io[0].base, d->io[2].base))
+		return -1;
+	return bus_register_absent(BUS_PIO, d->io[1].base, d->io[1].len, d->name);
+}
+
+/*
+ * Hardware a guest probes for but this machine lacks: every access reads
+ * all ones and writes are dropped, as on a PC without it, counted and
+ * shown only in trace mode (core/bus.h), never a warning. A port no row
+ * covers is still logged: that is a guest doing something unexpected.
+ */
+static int create_absent(struct vm *vm, const struct plat_dev *d)
+{
+	(void)vm;
+	for (unsigned int i = 0; i < PLAT_MAX_IO; i++) {
+		if (d->io[i].len &&
+		    bus_register_absent(BUS_PIO, d->io[i].base, d->io[i].len, d->name))
+			return -1;
+	}
+	return 0;
+}
+
+#define ABSENT_ROW(name_, present_, ...) \
+	{                                \
+		.name = (name_),         \
+		.present = (present_),   \
+		.create = create_absent, \
+		.io = { __VA_ARGS__ },   \
+		.uid = -1,               \
+	},
 
 /* ------------------------------------------------- virtio-mmio devices */
 
@@ -204,7 +243,7 @@ const struct plat_dev x86_plat_devs[] = {
 			{ PLAT_RESET_PORT, 1 } },
 		.uid = -1,
 	},
-	/* ... and the POST port takes io_delay writes. */
+	/* ... the POST port takes io_delay writes ... */
 	{
 		.name = "post",
 		.present = true,
@@ -212,6 +251,27 @@ const struct plat_dev x86_plat_devs[] = {
 		.io = { { PLAT_POST_PORT, 1 } },
 		.uid = -1,
 	},
+	/* ... and PCI configuration space has only the host bridge (no PCI root in the DSDT). */
+	{
+		.name = "pci-host",
+		.present = IS_ENABLED(CONFIG_PCI_HOST),
+		.create = IS_ENABLED(CONFIG_PCI_HOST) ? create_pci_host : NULL,
+		.io = { { PLAT_PCI_ADDR_PORT, 1 },
+			{ PLAT_PCI_ADDR_PORT + 2, 2 },
+			{ PLAT_PCI_DATA_PORT, 4 } },
+		.uid = -1,
+	},
+	/* Absent hardware: the devices that are off, and what a PC may have besides. */
+	ABSENT_ROW("pci-conf", !IS_ENABLED(CONFIG_PCI_HOST), { PLAT_PCI_ADDR_PORT, 1 },
+		   { PLAT_PCI_ADDR_PORT + 2, 2 }, { PLAT_PCI_DATA_PORT, 4 })
+		ABSENT_ROW("com1", !IS_ENABLED(CONFIG_SERIAL_8250),
+			   { PLAT_COM1_PORT, 8 }) ABSENT_ROW("com2", true, { PLAT_COM2_PORT, 8 })
+			ABSENT_ROW("com3", true, { PLAT_COM3_PORT, 8 })
+				ABSENT_ROW("com4", true, { PLAT_COM4_PORT, 8 }) ABSENT_ROW(
+					"rtc", !IS_ENABLED(CONFIG_RTC_CMOS), { PLAT_RTC_PORT, 2 })
+					ABSENT_ROW("i8042", !IS_ENABLED(CONFIG_I8042),
+						   { PLAT_I8042_DATA_PORT, 1 },
+						   { PLAT_I8042_CMD_PORT, 1 })
 };
 
 const unsigned int x86_nr_plat_devs = sizeof(x86_plat_devs) / sizeof(x86_plat_devs[0]);
