@@ -130,6 +130,9 @@ static void fuzz_virtio_run(struct virtio_dev *dev, const uint8_t *data, size_t 
 	uint32_t zero = 0;
 	uint8_t n;
 
+	/* Guest RAM, as virtio_dev_register() sets it (net.c is set up without it). */
+	if (!dev->mem)
+		dev->mem = &fv_mem;
 	/* Each input starts from a device the guest has just reset. */
 	virtio_mmio_ops.write(dev, VIRTIO_MMIO_STATUS, &zero, 4);
 	fv_kicks = 0;
