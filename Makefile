@@ -132,8 +132,8 @@ KEEL_LDFLAGS := -static -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
 # Objects
 
 obj-y := core/main.o core/log.o core/config_data.o core/config_check.o \
-	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/console.o core/guest_image.o \
-	arch/x86/platform.o arch/x86/boot.o arch/x86/cpu.o arch/x86/cpuid.o \
+	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/console.o core/tty.o core/guest_image.o \
+	arch/x86/platform.o arch/x86/platform_devices.o arch/x86/boot.o arch/x86/cpu.o arch/x86/cpuid.o \
 	arch/x86/topology.o arch/x86/cpuid_topo.o arch/x86/acpi.o arch/x86/aml.o \
 	devices/acpi_pm.o
 obj-y += core/cpuset.o core/pin.o core/preflight.o
@@ -141,6 +141,7 @@ obj-y += arch/x86/cpu_models.o
 obj-$(CONFIG_SERIAL_8250) += devices/serial8250.o
 obj-$(CONFIG_I8042) += devices/i8042.o
 obj-$(CONFIG_RTC_CMOS) += devices/rtc_cmos.o
+obj-$(CONFIG_PCI_HOST) += devices/pci_host.o
 obj-$(CONFIG_VIRTIO_MMIO) += devices/virtio/virtqueue.o devices/virtio/virtio.o \
 	devices/virtio/mmio.o
 obj-$(CONFIG_VIRTIO_BLK) += devices/virtio/blk.o
@@ -156,7 +157,7 @@ obj-$(CONFIG_VIRTIO_NET) += devices/virtio/net.o devices/virtio/tap.o
 obj-y += core/seccomp.o core/sandbox.o
 SECCOMP_GEN := $(objtree)/include/hostprogs/gen_seccomp
 SECCOMP_H := $(objtree)/include/generated/keel_seccomp.h
-SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wshadow \
+SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -I$(srctree) -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	-include $(objtree)/include/generated/autoconf.h
 ifeq ($(CONFIG_SECCOMP),y)
@@ -184,6 +185,7 @@ endif
 -include $(srctree)/tests/e2e/e2e.mk
 -include $(srctree)/tests/fuzz/fuzz.mk
 -include $(srctree)/tests/soak/soak.mk
+-include $(srctree)/tests/acpi/acpi.mk
 
 # GUEST_EMBED: kernel and initrd linked in. Relative paths are relative
 # to the build folder, where guest assets are built.

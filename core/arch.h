@@ -20,6 +20,14 @@ void arch_mem_layout(uint64_t ram_size, uint64_t *hole_start, uint64_t *hole_end
 uint32_t arch_vcpu_id(unsigned int index);
 /* Devices, firmware tables and the guest image, before any vCPU runs. */
 int arch_setup_platform(struct vm *vm);
+/*
+ * The devices' own threads (virtio on x86), started by main.c after the
+ * sandbox is entered and the vCPU threads run, before the main thread
+ * installs its filter (each device thread installs its own); stopped
+ * after the main loop, before guest RAM is freed.
+ */
+int arch_start_device_threads(void);
+void arch_stop_device_threads(void);
 /* Per-vCPU state: CPUID, LAPIC, FPU, MSRs; the boot vCPU's entry registers. */
 int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu);
 /* Log a crashed vCPU's registers to stderr. */

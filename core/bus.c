@@ -4,10 +4,12 @@
  * vCPUs start and read-only afterwards.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/bus.h"
+#include "core/kconfig.h"
 #include "core/log.h"
 
 #define BUS_MAX_REGIONS 32
@@ -67,6 +69,72 @@ int bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct b
 		.base = base, .len = len, .ops = ops, .opaque = opaque, .name = name
 	};
 	return 0;
+}
+
+#define ABSENT_MAX 16
+
+/* Regions of absent hardware and how often the guest touched each. */
+static struct absent {
+	const char *name;
+	atomic_ulong accesses;
+} absent[ABSENT_MAX];
+static unsigned int nr_absent;
+
+static void absent_read(void *opaque, uint64_t offset, void *data, unsigned int len)
+{
+	struct absent *a = opaque;
+
+	(void)offset;
+	memset(data, 0xff, len);
+	atomic_fetch_add_explicit(&a->accesses, 1, memory_order_relaxed);
+}
+
+static void absent_write(void *opaque, uint64_t offset, const void *data, unsigned int len)
+{
+	struct absent *a = opaque;
+
+	(void)offset;
+	(void)data;
+	(void)len;
+	atomic_fetch_add_explicit(&a->accesses, 1, memory_order_relaxed);
+}
+
+static const struct bus_ops absent_ops = { .read = absent_read, .write = absent_write };
+
+int bus_register_absent(enum bus_kind kind, uint64_t base, uint64_t len, const char *name)
+{
+	struct absent *a = NULL;
+
+	for (unsigned int i = 0; i < nr_absent; i++) {
+		if (!strcmp(absent[i].name, name))
+			a = &absent[i]; /* several ranges of one device share a count */
+	}
+	if (!a) {
+		if (nr_absent == ABSENT_MAX) {
+			pr_err("bus: %s: no room for more than %d absent devices", name,
+			       ABSENT_MAX);
+			return -1;
+		}
+		a = &absent[nr_absent++];
+		a->name = name;
+		atomic_store(&a->accesses, 0);
+	}
+	return bus_register(kind, base, len, &absent_ops, a, name);
+}
+
+void bus_print_absent(void)
+{
+	char line[512];
+	size_t n = 0;
+
+	if (!IS_ENABLED(CONFIG_TRACE_BOOT))
+		return;
+	for (unsigned int i = 0; i < nr_absent && n < sizeof(line); i++) {
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %lu", absent[i].name,
+				      atomic_load(&absent[i].accesses));
+	}
+	if (n)
+		pr_info("trace: guest accesses to absent hardware:%s", line);
 }
 
 static void log_unknown(enum bus_kind kind, uint64_t addr, unsigned int len, bool is_write,
@@ -130,6 +198,7 @@ bool bus_access(enum bus_kind kind, uint64_t addr, void *data, unsigned int len,
 void bus_reset(void)
 {
 	memset(buses, 0, sizeof(buses));
+	nr_absent = 0;
 	pthread_mutex_lock(&unknown_lock);
 	unknown_nr = 0;
 	unknown_dropped = 0;

@@ -26,6 +26,17 @@ int bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct b
 		 void *opaque, const char *name);
 
 /*
+ * Addresses where the platform knowingly has nothing, though guests probe
+ * them (the second to fourth UART, ...): accesses read all ones and
+ * writes are dropped, as on a PC without the device, with no log line.
+ * Each region counts its accesses; bus_print_absent() shows the counts.
+ * Returns 0, or -1 (logged) as bus_register().
+ */
+int bus_register_absent(enum bus_kind kind, uint64_t base, uint64_t len, const char *name);
+/* Trace mode (TRACE_BOOT): one line with the accesses to each absent region. */
+void bus_print_absent(void);
+
+/*
  * Dispatch one access. An access no device claims reads as all ones,
  * is logged once per address (rate-limited) and is otherwise ignored.
  * Returns true when a device handled it.

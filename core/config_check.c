@@ -6,6 +6,7 @@
  * stale generated header, so no image is ever built from a bad config.
  * Nothing here emits code.
  */
+#include "core/kconfig.h"
 #include "core/config.h"
 
 #define STR_(x) #x
@@ -26,10 +27,8 @@ _Static_assert(
 	"GUEST_MEM_MB (" STR(CONFIG_GUEST_MEM_MB) ") + 256 MiB host reserve > BOARD_MEM_MB (" STR(
 		CONFIG_BOARD_MEM_MB) ")");
 
-#ifdef CONFIG_GUEST_HUGEPAGES
-_Static_assert(CONFIG_GUEST_MEM_MB % 2 == 0,
+_Static_assert(!IS_ENABLED(CONFIG_GUEST_HUGEPAGES) || CONFIG_GUEST_MEM_MB % 2 == 0,
 	       "GUEST_MEM_MB is not a multiple of 2 MiB (GUEST_HUGEPAGES)");
-#endif
 
 _Static_assert(sizeof(CONFIG_GUEST_CMDLINE) <= 2048, "GUEST_CMDLINE longer than 2047 bytes");
 
@@ -40,11 +39,7 @@ _Static_assert(KEEL_PIN_ENTRIES == 0 || KEEL_PIN_ENTRIES == CONFIG_MAX_VCPUS,
 _Static_assert((CONFIG_BOARD_NR_CPUS + 63) / 64 == KEEL_CPUMASK_WORDS,
 	       "KEEL_CPUMASK_WORDS does not cover BOARD_NR_CPUS (stale keel_pins.h)");
 
-#ifdef CONFIG_ALLOW_OVERCOMMIT
-#define OVERCOMMIT 1
-#else
-#define OVERCOMMIT 0
-#endif
+#define OVERCOMMIT IS_ENABLED(CONFIG_ALLOW_OVERCOMMIT)
 
 /* The host CPUs of the board that fall in 64-bit word w of a mask. */
 #define BOARD_WORD(w)                                                                                  \
@@ -68,7 +63,11 @@ _Static_assert((CONFIG_BOARD_NR_CPUS + 63) / 64 == KEEL_CPUMASK_WORDS,
 
 KEEL_CPUMASK_FOR_EACH_WORD(CHECK_WORD)
 
-/* The virtio strings that have a fixed room in the device (scripts/config_rules.py). */
+/*
+ * The virtio strings that have a fixed room in the device
+ * (scripts/config_rules.py). #if: these symbols do not exist when their
+ * device is off.
+ */
 #ifdef CONFIG_VIRTIO_BLK
 _Static_assert(sizeof(CONFIG_VIRTIO_BLK_IMAGE) > 1, "VIRTIO_BLK_IMAGE is empty");
 _Static_assert(sizeof(CONFIG_VIRTIO_BLK_SERIAL) <= 21,

@@ -11,6 +11,11 @@
 
 #define GUEST_FILE_MAX (1ULL << 30) /* nothing sensible is bigger */
 
+/*
+ * Two whole definitions of guest_image_get(): the embedded blob's symbols
+ * (core/guest_blob.S) exist only when GUEST_EMBED links it, and
+ * GUEST_KERNEL is read at run time only without it.
+ */
 #ifdef CONFIG_GUEST_EMBED
 /* core/guest_blob.S */
 extern const uint8_t keel_guest_kernel[], keel_guest_kernel_end[];

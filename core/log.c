@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/kconfig.h"
 #include "core/log.h"
 
 static void vlog(const char *tag, const char *fmt, va_list ap)
@@ -41,12 +42,12 @@ void pr_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-#ifdef CONFIG_TRACE_BOOT
 void trace_boot(const char *milestone)
 {
 	struct timespec ts;
 
+	if (!IS_ENABLED(CONFIG_TRACE_BOOT))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	pr_info("trace: %s monotonic=%lld.%09ld", milestone, (long long)ts.tv_sec, ts.tv_nsec);
 }
-#endif

@@ -11,13 +11,6 @@ void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* TRACE_BOOT: "keel: trace: <milestone> monotonic=<s>" on stderr; else nothing. */
-#ifdef CONFIG_TRACE_BOOT
 void trace_boot(const char *milestone);
-#else
-static inline void trace_boot(const char *milestone)
-{
-	(void)milestone;
-}
-#endif
 
 #endif

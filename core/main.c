@@ -12,6 +12,7 @@
 #include <generated/version.h>
 
 #include "core/arch.h"
+#include "core/bus.h"
 #include "core/config.h"
 #include "core/console.h"
 #include "core/log.h"
@@ -19,10 +20,8 @@
 #include "core/preflight.h"
 #include "core/sandbox.h"
 #include "core/seccomp.h"
+#include "core/tty.h"
 #include "core/vm.h"
-#ifdef CONFIG_VIRTIO_MMIO
-#include "devices/virtio/virtio.h"
-#endif
 
 static void print_version(void)
 {
@@ -91,23 +90,20 @@ static int boot(void)
 	if (arch_setup_platform(&vm))
 		goto out;
 	trace_boot("platform-ready");
-	if (vm_create_vcpus(&vm) || console_init(vm.console) || sandbox_enter())
+	if (vm_create_vcpus(&vm) || console_init(&vm.console) || sandbox_enter())
 		goto out;
 	trace_boot("vcpus-created");
 	vm_start_vcpus(&vm); /* on failure it requests the stop itself */
-#ifdef CONFIG_VIRTIO_MMIO
 	/* Device threads: after the sandbox, before the last thread is counted. */
-	if (virtio_start_threads())
+	if (arch_start_device_threads())
 		vm_request_stop(KEEL_EXIT_ERROR);
-#endif
 	if (seccomp_enter(SECCOMP_THREAD_MAIN))
 		vm_request_stop(KEEL_EXIT_ERROR);
 	status = vm_run_main_loop(&vm);
-#ifdef CONFIG_VIRTIO_MMIO
-	virtio_stop_threads(); /* before vm_destroy frees guest RAM */
-#endif
+	arch_stop_device_threads(); /* before vm_destroy frees guest RAM */
+	bus_print_absent(); /* TRACE_BOOT only */
 out:
-	console_restore();
+	tty_restore();
 	vm_destroy(&vm);
 	return status;
 }

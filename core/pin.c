@@ -17,6 +17,7 @@
 
 #include <linux/capability.h>
 
+#include "core/kconfig.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/pin.h"
@@ -26,16 +27,22 @@
  * ISOLATION_POLICY_ENFORCE: the rules of scripts/config_rules.py
  * (check_isolation) again on the generated header.
  */
-#ifdef CONFIG_ISOLATION_POLICY_ENFORCE
-#define CHECK_ISOLATION_WORD(w)                                                           \
-	_Static_assert((KEEL_PIN_OR_W##w & ~KEEL_BOARD_ISOLATED_W##w) == 0,               \
-		       "VCPU_PIN_TABLE: a pinned host CPU is not in BOARD_ISOLATED_CPUS " \
-		       "(ISOLATION_POLICY_ENFORCE, word " #w ")");                        \
-	_Static_assert((KEEL_VMM_CPUS_W##w & ~KEEL_BOARD_HOUSEKEEPING_W##w) == 0,         \
-		       "VMM_CPUS: a host CPU outside BOARD_HOUSEKEEPING_CPUS "            \
+/* VCPU_SCHED_PRIORITY exists only with VCPU_SCHED_FIFO: the one #if here. */
+#ifdef CONFIG_VCPU_SCHED_FIFO
+#define VCPU_SCHED_PRIORITY CONFIG_VCPU_SCHED_PRIORITY
+#else
+#define VCPU_SCHED_PRIORITY 0
+#endif
+
+#define ENFORCE IS_ENABLED(CONFIG_ISOLATION_POLICY_ENFORCE)
+#define CHECK_ISOLATION_WORD(w)                                                               \
+	_Static_assert(!ENFORCE || (KEEL_PIN_OR_W##w & ~KEEL_BOARD_ISOLATED_W##w) == 0,       \
+		       "VCPU_PIN_TABLE: a pinned host CPU is not in BOARD_ISOLATED_CPUS "     \
+		       "(ISOLATION_POLICY_ENFORCE, word " #w ")");                            \
+	_Static_assert(!ENFORCE || (KEEL_VMM_CPUS_W##w & ~KEEL_BOARD_HOUSEKEEPING_W##w) == 0, \
+		       "VMM_CPUS: a host CPU outside BOARD_HOUSEKEEPING_CPUS "                \
 		       "(ISOLATION_POLICY_ENFORCE, word " #w ")");
 KEEL_CPUMASK_FOR_EACH_WORD(CHECK_ISOLATION_WORD)
-#endif
 
 /* Unpinned vCPUs (empty VCPU_PIN_TABLE): the board's CPUs outside VMM_CPUS. */
 static const struct keel_cpumask vcpu_float = KEEL_VCPU_FLOAT_INIT;
@@ -98,7 +105,6 @@ static int mask_empty(const struct keel_cpumask *m)
 	return 1;
 }
 
-#ifdef CONFIG_VMM_MLOCKALL
 static int has_cap_ipc_lock(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -136,7 +142,6 @@ static int lock_all_memory(void)
 	}
 	return 0;
 }
-#endif
 
 int pin_process_init(void)
 {
@@ -145,10 +150,8 @@ int pin_process_init(void)
 		       CONFIG_VMM_CPUS, strerror(errno));
 		return -1;
 	}
-#ifdef CONFIG_VMM_MLOCKALL
-	if (lock_all_memory())
+	if (IS_ENABLED(CONFIG_VMM_MLOCKALL) && lock_all_memory())
 		return -1;
-#endif
 	return 0;
 }
 
@@ -183,9 +186,8 @@ int pin_vcpu_thread(struct vcpu *vcpu)
 		       strerror(errno));
 		return -1;
 	}
-#ifdef CONFIG_VCPU_SCHED_FIFO
-	{
-		struct sched_param sp = { .sched_priority = CONFIG_VCPU_SCHED_PRIORITY };
+	if (IS_ENABLED(CONFIG_VCPU_SCHED_FIFO)) {
+		struct sched_param sp = { .sched_priority = VCPU_SCHED_PRIORITY };
 		/* musl's sched_setscheduler() is a stub: this sets the calling thread. */
 		int err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
 
@@ -194,11 +196,9 @@ int pin_vcpu_thread(struct vcpu *vcpu)
 			       "VCPU_SCHED_PRIORITY): %s; it needs CAP_SYS_NICE (root) or "
 			       "RLIMIT_RTPRIO >= %d (LimitRTPRIO= in the systemd unit) and real-time "
 			       "runtime in keel's cgroup, or turn VCPU_SCHED_FIFO off",
-			       index, CONFIG_VCPU_SCHED_PRIORITY, strerror(err),
-			       CONFIG_VCPU_SCHED_PRIORITY);
+			       index, VCPU_SCHED_PRIORITY, strerror(err), VCPU_SCHED_PRIORITY);
 			return -1;
 		}
 	}
-#endif
 	return 0;
 }

@@ -21,6 +21,7 @@
 
 #include <linux/kvm.h>
 
+#include "core/kconfig.h"
 #include "core/config.h"
 #include "core/cpuset.h"
 #include "core/arch.h"
@@ -34,16 +35,20 @@
 
 enum sev { SEV_OK, SEV_IGNORED, SEV_WARN, SEV_ERROR };
 
-#if defined(CONFIG_ISOLATION_POLICY_ENFORCE)
-#define POLICY_SEV SEV_ERROR
-#define POLICY_NOTE "ISOLATION_POLICY_ENFORCE: not booting"
-#elif defined(CONFIG_ISOLATION_POLICY_WARN)
-#define POLICY_SEV SEV_WARN
-#define POLICY_NOTE "ISOLATION_POLICY_WARN: booting anyway"
-#else
-#define POLICY_SEV SEV_IGNORED
-#define POLICY_NOTE "ISOLATION_POLICY_IGNORE: not checked at start"
-#endif
+#define POLICY_SEV                                                 \
+	(IS_ENABLED(CONFIG_ISOLATION_POLICY_ENFORCE) ? SEV_ERROR : \
+	 IS_ENABLED(CONFIG_ISOLATION_POLICY_WARN)    ? SEV_WARN :  \
+						       SEV_IGNORED)
+#define POLICY_NAME                                                                 \
+	(IS_ENABLED(CONFIG_ISOLATION_POLICY_ENFORCE) ? "ISOLATION_POLICY_ENFORCE" : \
+	 IS_ENABLED(CONFIG_ISOLATION_POLICY_WARN)    ? "ISOLATION_POLICY_WARN" :    \
+						       "ISOLATION_POLICY_IGNORE")
+#define POLICY_NOTE                                        \
+	(IS_ENABLED(CONFIG_ISOLATION_POLICY_ENFORCE) ?     \
+		 "ISOLATION_POLICY_ENFORCE: not booting" : \
+	 IS_ENABLED(CONFIG_ISOLATION_POLICY_WARN) ?        \
+		 "ISOLATION_POLICY_WARN: booting anyway" : \
+		 "ISOLATION_POLICY_IGNORE: not checked at start")
 
 struct pf {
 	bool check; /* keel --check: every result on stdout */
@@ -337,15 +342,7 @@ int preflight_check(void)
 	struct pf pf = { .check = true };
 
 	printf("keel --check: this host against board %s (%s_defconfig, %s)\n", CONFIG_BOARD_NAME,
-	       CONFIG_DEFCONFIG_NAME,
-#if defined(CONFIG_ISOLATION_POLICY_ENFORCE)
-	       "ISOLATION_POLICY_ENFORCE"
-#elif defined(CONFIG_ISOLATION_POLICY_WARN)
-	       "ISOLATION_POLICY_WARN"
-#else
-	       "ISOLATION_POLICY_IGNORE"
-#endif
-	);
+	       CONFIG_DEFCONFIG_NAME, POLICY_NAME);
 	run(&pf);
 	if (!pf.errors && !pf.warnings) {
 		printf("keel: this host matches board %s\n", CONFIG_BOARD_NAME);

@@ -20,11 +20,22 @@
 
 #include <linux/capability.h>
 
+#include "core/kconfig.h"
 #include "core/log.h"
 #include "core/sandbox.h"
 
-/* Helpers that only some SANDBOX_* combinations use. */
-#define __maybe_unused __attribute__((unused))
+/*
+ * Every step is compiled in every configuration and taken when its
+ * SANDBOX_* symbol is set (IS_ENABLED). SANDBOX_UID and SANDBOX_GID only
+ * exist when SANDBOX_USER is set, hence the one #if.
+ */
+#ifdef CONFIG_SANDBOX_USER
+#define SANDBOX_UID CONFIG_SANDBOX_UID
+#define SANDBOX_GID CONFIG_SANDBOX_GID
+#else
+#define SANDBOX_UID 0
+#define SANDBOX_GID 0
+#endif
 
 /* RLIMIT_NOFILE: the fds open after setup, and this many more (the main loop's signalfd). */
 #define NOFILE_SPARE 4
@@ -34,7 +45,7 @@ struct caps {
 };
 
 /* The calling thread's sets (capget/capset with pid 0 act on the thread). */
-static __maybe_unused int caps_get(struct caps *c)
+static int caps_get(struct caps *c)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 
@@ -42,14 +53,14 @@ static __maybe_unused int caps_get(struct caps *c)
 	return (int)syscall(SYS_capget, &hdr, c->d);
 }
 
-static __maybe_unused int caps_set(const struct caps *c)
+static int caps_set(const struct caps *c)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 
 	return (int)syscall(SYS_capset, &hdr, c->d);
 }
 
-static __maybe_unused bool has_cap(int cap)
+static bool has_cap(int cap)
 {
 	struct caps c;
 
@@ -59,22 +70,20 @@ static __maybe_unused bool has_cap(int cap)
 }
 
 /* A configured step keel has no privilege for. */
-static __maybe_unused int lacking(const char *symbol, const char *what)
+static int lacking(const char *symbol, const char *what)
 {
-#ifdef CONFIG_SANDBOX_REQUIRE
-	pr_err("sandbox: %s needs %s (root) and keel lacks it; SANDBOX_REQUIRE forbids "
-	       "starting without it",
-	       symbol, what);
-	return -1;
-#else
+	if (IS_ENABLED(CONFIG_SANDBOX_REQUIRE)) {
+		pr_err("sandbox: %s needs %s (root) and keel lacks it; SANDBOX_REQUIRE forbids "
+		       "starting without it",
+		       symbol, what);
+		return -1;
+	}
 	pr_warn("sandbox: %s needs %s (root) and keel lacks it: skipped (SANDBOX_REQUIRE "
 		"makes this an error)",
 		symbol, what);
 	return 0;
-#endif
 }
 
-#ifdef CONFIG_SANDBOX_PIVOT_ROOT
 /*
  * An empty, read-only root: a tmpfs mounted on top of "/" and reached by
  * "/.." (the process root stays on the mount below; ".." at the root
@@ -108,9 +117,7 @@ static int pivot_to_empty_root(void)
 	}
 	return 0;
 }
-#endif
 
-#ifdef CONFIG_SANDBOX_NAMESPACES
 /*
  * New mount, IPC, UTS and network namespaces for keel alone (no PID
  * namespace: it only applies to children, and keel makes none).
@@ -130,15 +137,9 @@ static int enter_namespaces(void)
 		       strerror(errno));
 		return -1;
 	}
-#ifdef CONFIG_SANDBOX_PIVOT_ROOT
-	return pivot_to_empty_root();
-#else
-	return 0;
-#endif
+	return IS_ENABLED(CONFIG_SANDBOX_PIVOT_ROOT) ? pivot_to_empty_root() : 0;
 }
-#endif
 
-#ifdef CONFIG_SANDBOX_USER
 /*
  * SANDBOX_UID/SANDBOX_GID, with no supplementary groups. Keel is still one
  * thread here. The capabilities survive the switch (PR_SET_KEEPCAPS, then
@@ -148,8 +149,8 @@ static int enter_namespaces(void)
  */
 static int switch_user(void)
 {
-	const uid_t uid = CONFIG_SANDBOX_UID;
-	const gid_t gid = CONFIG_SANDBOX_GID;
+	const uid_t uid = SANDBOX_UID;
+	const gid_t gid = SANDBOX_GID;
 	struct caps c;
 
 	if (!has_cap(CAP_SETUID) || !has_cap(CAP_SETGID))
@@ -169,9 +170,8 @@ static int switch_user(void)
 	}
 	return 0;
 }
-#endif
 
-static __maybe_unused int set_limit(int resource, const char *name, rlim_t value)
+static int set_limit(int resource, const char *name, rlim_t value)
 {
 	struct rlimit rl;
 
@@ -187,7 +187,7 @@ static __maybe_unused int set_limit(int resource, const char *name, rlim_t value
 }
 
 /* The highest open fd: /proc/self/fd, or else every fd below the limit. */
-static __maybe_unused int highest_fd(void)
+static int highest_fd(void)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct rlimit rl;
@@ -216,60 +216,53 @@ static __maybe_unused int highest_fd(void)
 
 int sandbox_enter(void)
 {
-	int nofile __maybe_unused;
+	int nofile = 0;
 
 	/* No new privileges, inherited by every thread started from here on. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		pr_err("sandbox: prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 		return -1;
 	}
-#ifdef CONFIG_SANDBOX_RLIMITS
 	/* Counted before the namespaces: /proc/self/fd is there to read. */
-	nofile = highest_fd() + 1 + NOFILE_SPARE;
-#endif
-#ifdef CONFIG_SANDBOX_NAMESPACES
-	if (enter_namespaces())
+	if (IS_ENABLED(CONFIG_SANDBOX_RLIMITS))
+		nofile = highest_fd() + 1 + NOFILE_SPARE;
+	if (IS_ENABLED(CONFIG_SANDBOX_NAMESPACES) && enter_namespaces())
 		return -1;
-#endif
-#ifdef CONFIG_SANDBOX_USER
-	if (switch_user())
+	if (IS_ENABLED(CONFIG_SANDBOX_USER) && switch_user())
 		return -1;
-#endif
-#ifdef CONFIG_SANDBOX_NO_COREDUMP
-	/*
-	 * Guest memory and device state stay out of core files. Not dumpable
-	 * as well: a core_pattern pipe ignores RLIMIT_CORE. (Set after the
-	 * user switch, which resets it.)
-	 */
-	if (set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0))
-		return -1;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
-		pr_err("sandbox: prctl(PR_SET_DUMPABLE, 0): %s", strerror(errno));
-		return -1;
+	if (IS_ENABLED(CONFIG_SANDBOX_NO_COREDUMP)) {
+		/*
+		 * Guest memory and device state stay out of core files. Not
+		 * dumpable as well: a core_pattern pipe ignores RLIMIT_CORE.
+		 * (Set after the user switch, which resets it.)
+		 */
+		if (set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0))
+			return -1;
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+			pr_err("sandbox: prctl(PR_SET_DUMPABLE, 0): %s", strerror(errno));
+			return -1;
+		}
 	}
-#endif
-#ifdef CONFIG_SANDBOX_RLIMITS
-	if (set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", (rlim_t)nofile))
+	if (IS_ENABLED(CONFIG_SANDBOX_RLIMITS) &&
+	    set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", (rlim_t)nofile))
 		return -1;
-#endif
 	return 0;
 }
 
 int sandbox_threads_started(void)
 {
-#ifdef CONFIG_SANDBOX_RLIMITS
 	/* Every thread exists: none more (root is exempt; the filters forbid clone anyway). */
-	return set_limit(RLIMIT_NPROC, "RLIMIT_NPROC", 0);
-#else
+	if (IS_ENABLED(CONFIG_SANDBOX_RLIMITS))
+		return set_limit(RLIMIT_NPROC, "RLIMIT_NPROC", 0);
 	return 0;
-#endif
 }
 
 int sandbox_drop_caps(const char *thread)
 {
-#ifdef CONFIG_SANDBOX_DROP_CAPS
 	struct caps none;
 
+	if (!IS_ENABLED(CONFIG_SANDBOX_DROP_CAPS))
+		return 0;
 	/* The bounding set (per thread) needs CAP_SETPCAP: dropped where permitted. */
 	if (has_cap(CAP_SETPCAP)) {
 		for (int cap = 0;; cap++) {
@@ -295,57 +288,44 @@ int sandbox_drop_caps(const char *thread)
 		       strerror(errno));
 		return -1;
 	}
-#else
-	(void)thread;
-#endif
 	return 0;
+}
+
+/* One line of --print-seccomp's sandbox part: what the step does, on or off. */
+static void print_step(FILE *f, const char *what, bool on, const char *yes, const char *no)
+{
+	fprintf(f, "  %-19s %s\n", what, on ? yes : no);
 }
 
 void sandbox_print(FILE *f)
 {
-	static const char fmt[] = "  %-19s %s\n";
+	char user[96];
 
+	snprintf(user, sizeof(user), "uid %d, gid %d, no supplementary groups (SANDBOX_USER)",
+		 SANDBOX_UID, SANDBOX_GID);
 	fputs("sandbox (core/Kconfig.hardening):\n", f);
-	fprintf(f, fmt, "no new privileges", "every thread (PR_SET_NO_NEW_PRIVS)");
-#ifdef CONFIG_SANDBOX_DROP_CAPS
-	fprintf(f, fmt, "capabilities",
-		"every thread drops all before its filter, and the bounding set where "
-		"permitted (SANDBOX_DROP_CAPS)");
-#else
-	fprintf(f, fmt, "capabilities", "kept (SANDBOX_DROP_CAPS is not set)");
-#endif
-#ifdef CONFIG_SANDBOX_NO_COREDUMP
-	fprintf(f, fmt, "core dumps", "none: RLIMIT_CORE 0 and not dumpable (SANDBOX_NO_COREDUMP)");
-#else
-	fprintf(f, fmt, "core dumps", "as the host decides (SANDBOX_NO_COREDUMP is not set)");
-#endif
-#ifdef CONFIG_SANDBOX_RLIMITS
-	fprintf(f, fmt, "resource limits",
-		"RLIMIT_NOFILE: the fds open after setup + 4; RLIMIT_NPROC 0 once every thread "
-		"exists (SANDBOX_RLIMITS)");
-#else
-	fprintf(f, fmt, "resource limits", "as inherited (SANDBOX_RLIMITS is not set)");
-#endif
-#ifdef CONFIG_SANDBOX_NAMESPACES
-	fprintf(f, fmt, "namespaces", "new mount, IPC, UTS and network (SANDBOX_NAMESPACES)");
-#else
-	fprintf(f, fmt, "namespaces", "the host's (SANDBOX_NAMESPACES is not set)");
-#endif
-#ifdef CONFIG_SANDBOX_PIVOT_ROOT
-	fprintf(f, fmt, "root directory", "an empty read-only tmpfs (SANDBOX_PIVOT_ROOT)");
-#else
-	fprintf(f, fmt, "root directory", "the host's (SANDBOX_PIVOT_ROOT is not set)");
-#endif
-#ifdef CONFIG_SANDBOX_USER
-	fprintf(f, "  %-19s uid %d, gid %d, no supplementary groups (SANDBOX_USER)\n", "user",
-		CONFIG_SANDBOX_UID, CONFIG_SANDBOX_GID);
-#else
-	fprintf(f, fmt, "user", "the one keel was started as (SANDBOX_USER is not set)");
-#endif
-#ifdef CONFIG_SANDBOX_REQUIRE
-	fprintf(f, fmt, "without root", "keel refuses to start (SANDBOX_REQUIRE)");
-#else
-	fprintf(f, fmt, "without root",
+	print_step(f, "no new privileges", true, "every thread (PR_SET_NO_NEW_PRIVS)", NULL);
+	print_step(f, "capabilities", IS_ENABLED(CONFIG_SANDBOX_DROP_CAPS),
+		   "every thread drops all before its filter, and the bounding set where "
+		   "permitted (SANDBOX_DROP_CAPS)",
+		   "kept (SANDBOX_DROP_CAPS is not set)");
+	print_step(f, "core dumps", IS_ENABLED(CONFIG_SANDBOX_NO_COREDUMP),
+		   "none: RLIMIT_CORE 0 and not dumpable (SANDBOX_NO_COREDUMP)",
+		   "as the host decides (SANDBOX_NO_COREDUMP is not set)");
+	print_step(f, "resource limits", IS_ENABLED(CONFIG_SANDBOX_RLIMITS),
+		   "RLIMIT_NOFILE: the fds open after setup + 4; RLIMIT_NPROC 0 once every "
+		   "thread exists (SANDBOX_RLIMITS)",
+		   "as inherited (SANDBOX_RLIMITS is not set)");
+	print_step(f, "namespaces", IS_ENABLED(CONFIG_SANDBOX_NAMESPACES),
+		   "new mount, IPC, UTS and network (SANDBOX_NAMESPACES)",
+		   "the host's (SANDBOX_NAMESPACES is not set)");
+	print_step(f, "root directory", IS_ENABLED(CONFIG_SANDBOX_PIVOT_ROOT),
+		   "an empty read-only tmpfs (SANDBOX_PIVOT_ROOT)",
+		   "the host's (SANDBOX_PIVOT_ROOT is not set)");
+	print_step(f, "user", IS_ENABLED(CONFIG_SANDBOX_USER), user,
+		   "the one keel was started as (SANDBOX_USER is not set)");
+	print_step(
+		f, "without root", IS_ENABLED(CONFIG_SANDBOX_REQUIRE),
+		"keel refuses to start (SANDBOX_REQUIRE)",
 		"the steps that need it are skipped with a warning (SANDBOX_REQUIRE is not set)");
-#endif
 }

@@ -23,10 +23,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-#include "core/console.h"
 #include "core/log.h"
 #include "core/sandbox.h"
 #include "core/seccomp.h"
+#include "core/tty.h"
 
 /* The thread's name ("keel", "keel-vcpu0") for the SIGSYS log line. */
 static _Thread_local char thread_name[16];
@@ -105,7 +105,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *context)
 
 	if (si->si_code != SYS_SECCOMP) {
 		/* kill -SYS from outside: the default action, after the terminal. */
-		console_restore();
+		tty_restore();
 		raise(sig);
 		return;
 	}
@@ -135,7 +135,7 @@ static void sigsys_handler(int sig, siginfo_t *si, void *context)
 	if (write(STDERR_FILENO, l.buf, l.len) < 0) {
 		/* nowhere left to say it */
 	}
-	console_restore();
+	tty_restore();
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)((uintptr_t)si->si_call_addr - 2);
 	uc->uc_mcontext.gregs[REG_RAX] = nr;
 }
@@ -194,6 +194,18 @@ static int install_filter(enum seccomp_thread kind)
 #endif
 	return 0;
 }
+#else
+/*
+ * SECCOMP is off: gen_seccomp (it needs the host's libseccomp) does not
+ * run, and there is no keel_seccomp.h. The one #if of this file.
+ */
+#define KEEL_SECCOMP_TEXT "seccomp: off in this image (SECCOMP is not set): no system call filter\n"
+
+static int install_filter(enum seccomp_thread kind)
+{
+	(void)kind;
+	return 0;
+}
 #endif /* CONFIG_SECCOMP */
 
 int seccomp_enter(enum seccomp_thread kind)
@@ -209,20 +221,12 @@ int seccomp_enter(enum seccomp_thread kind)
 		pr_err("thread %s: prctl(PR_SET_NO_NEW_PRIVS): %s", thread_name, strerror(errno));
 		return -1;
 	}
-#ifdef CONFIG_SECCOMP
 	return install_filter(kind);
-#else
-	return 0;
-#endif
 }
 
 void seccomp_print(FILE *f)
 {
-#ifdef CONFIG_SECCOMP
 	fputs(KEEL_SECCOMP_TEXT, f);
-#else
-	fputs("seccomp: off in this image (SECCOMP is not set): no system call filter\n", f);
-#endif
 	fputc('\n', f);
 	sandbox_print(f);
 }

@@ -19,14 +19,18 @@
  */
 #include <stdio.h>
 
+#include "core/thread_kinds.h"
+
+/* SECCOMP_THREAD_MAIN, _VCPU, ...: the rows of core/thread_kinds.h. */
+/* The list macro has no trailing comma: clang-format would misindent. */
+/* clang-format off */
 enum seccomp_thread {
-	SECCOMP_THREAD_MAIN, /* main/I/O thread */
-	SECCOMP_THREAD_VCPU, /* every vCPU thread */
-	SECCOMP_THREAD_BLK, /* virtio-blk device threads (keel-blkN) */
-	SECCOMP_THREAD_NET, /* the virtio-net device thread (keel-net0) */
-	SECCOMP_THREAD_RNG, /* the virtio-rng device thread (keel-rng0) */
+#define SECCOMP_THREAD_ENUM(id, name, enabled, title) SECCOMP_THREAD_##id,
+	KEEL_THREAD_KINDS(SECCOMP_THREAD_ENUM)
+#undef SECCOMP_THREAD_ENUM
 	SECCOMP_THREAD_KINDS
 };
+/* clang-format on */
 
 /*
  * Harden the calling thread for its kind. For the main thread it also

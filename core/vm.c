@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "core/kconfig.h"
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/irq.h"
@@ -27,10 +28,6 @@ static const struct kvm_cap_need core_caps[] = {
 	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP", 1, "in-kernel interrupt controllers" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", 1, "stopping vCPUs race-free" },
 	{ KVM_CAP_MAX_VCPUS, "KVM_CAP_MAX_VCPUS", CONFIG_NR_VCPUS, "NR_VCPUS vCPUs" },
-#ifdef CONFIG_VIRTIO_MMIO
-	{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD", 1, "virtio interrupts from the device threads" },
-	{ KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD", 1, "virtio queue kicks without a vCPU exit" },
-#endif
 };
 
 int kvm_check_caps(int fd, const struct kvm_cap_need *caps, unsigned int n)
@@ -48,6 +45,15 @@ int kvm_check_caps(int fd, const struct kvm_cap_need *caps, unsigned int n)
 		}
 	}
 	return bad ? -1 : 0;
+}
+
+int vm_check_caps(const struct kvm_cap_need *caps, unsigned int n)
+{
+	if (!the_vm) {
+		pr_err("KVM capabilities checked before the VM exists (bug)");
+		return -1;
+	}
+	return kvm_check_caps(the_vm->kvm_fd, caps, n);
 }
 
 static int open_kvm(struct vm *vm)
@@ -78,12 +84,8 @@ int vm_create(struct vm *vm)
 {
 	struct guest_mem_layout layout = {
 		.size = (uint64_t)CONFIG_GUEST_MEM_MB << 20,
-#ifdef CONFIG_GUEST_HUGEPAGES
-		.hugepages = true,
-#endif
-#ifdef CONFIG_GUEST_MLOCK
-		.lock = true,
-#endif
+		.hugepages = IS_ENABLED(CONFIG_GUEST_HUGEPAGES),
+		.lock = IS_ENABLED(CONFIG_GUEST_MLOCK),
 	};
 	int sz;
 

@@ -8,10 +8,9 @@
 
 #include <linux/kvm.h>
 
+#include "core/console.h"
 #include "core/memory.h"
 #include "core/vm_exit.h"
-
-struct serial8250;
 
 struct vcpu {
 	struct vm *vm;
@@ -32,7 +31,7 @@ struct vm {
 	struct vcpu vcpus[CONFIG_NR_VCPUS];
 	int stop_fd; /* eventfd: a stop was requested */
 	atomic_int stop_status; /* -1 while running */
-	struct serial8250 *console;
+	struct console_sink console; /* set by the platform's console device */
 	uint64_t rsdp_gpa;
 };
 
@@ -46,6 +45,8 @@ struct kvm_cap_need {
 
 /* Check every capability; log each one missing; -1 if any is. */
 int kvm_check_caps(int fd, const struct kvm_cap_need *caps, unsigned int n);
+/* The same on the VM's /dev/kvm, for devices: each checks what it needs. */
+int vm_check_caps(const struct kvm_cap_need *caps, unsigned int n);
 
 /* The one VM of this process (devices reach it through vm_exit.h/irq.h). */
 extern struct vm *the_vm;

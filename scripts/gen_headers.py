@@ -121,29 +121,37 @@ def c_quote(text):
 
 
 def virtio_header(kconf):
-    """The virtio-mmio slots: one row per configured device, in slot order."""
+    """The virtio-mmio slots: one X-macro per device kind, each row typed for its kind."""
     cfg = config_rules.Config(kconf)
     devs = config_rules.virtio_devices(cfg)
+    rows = {"blk": [], "net": [], "rng": []}
+    for slot, (kind, index, prefix) in enumerate(devs):
+        if kind == "blk":
+            rows[kind].append(f"X({slot}, {index}, {c_quote(cfg.str(prefix + '_IMAGE'))}, "
+                              f"{int(cfg.bool(prefix + '_READONLY'))}, "
+                              f"{c_quote(cfg.str(prefix + '_SERIAL'))})")
+        elif kind == "net":
+            rows[kind].append(f"X({slot}, {index}, {c_quote(cfg.str('VIRTIO_NET_TAP'))}, "
+                              f"{c_quote(cfg.str('VIRTIO_NET_MAC'))}, "
+                              f"{int(cfg.bool('VIRTIO_NET_OFFLOADS'))})")
+        else:
+            rows[kind].append(f"X({slot}, {index})")
+    columns = {
+        "blk": "X(slot, index, image, readonly, serial)",
+        "net": "X(slot, index, tap, mac, offloads)",
+        "rng": "X(slot, index)",
+    }
     lines = [BANNER, "#ifndef KEEL_GENERATED_VIRTIO_H", "#define KEEL_GENERATED_VIRTIO_H", "",
              "/*",
              " * Slot N: registers at PLAT_VIRTIO_MMIO_BASE + N * PLAT_VIRTIO_MMIO_SLOT,",
              " * interrupt on GSI PLAT_VIRTIO_GSI_BASE + N (arch/x86/platform.h).",
-             " * Row: X(slot, kind, index, image, readonly, serial, tap, mac, offloads)",
-             " * with kind blk, net or rng; unused fields are \"\" or 0.",
+             " * One list per device kind, empty when the kind is off.",
              " */",
-             f"#define KEEL_VIRTIO_NR_SLOTS {len(devs)}", "",
-             "#define KEEL_VIRTIO_SLOTS(X) \\"]
-    for slot, (kind, index, prefix) in enumerate(devs):
-        image = serial = tap = mac = ""
-        ro = off = 0
-        if kind == "blk":
-            image, serial = cfg.str(f"{prefix}_IMAGE"), cfg.str(f"{prefix}_SERIAL")
-            ro = int(cfg.bool(f"{prefix}_READONLY"))
-        elif kind == "net":
-            tap, mac = cfg.str("VIRTIO_NET_TAP"), cfg.str("VIRTIO_NET_MAC")
-            off = int(cfg.bool("VIRTIO_NET_OFFLOADS"))
-        lines.append(f"\tX({slot}, {kind}, {index}, {c_quote(image)}, {ro}, {c_quote(serial)}, "
-                     f"{c_quote(tap)}, {c_quote(mac)}, {off}) \\")
+             f"#define KEEL_VIRTIO_NR_SLOTS {len(devs)}"]
+    for kind, kind_rows in rows.items():
+        lines += ["", f"/* {columns[kind]} */", f"#define KEEL_VIRTIO_{kind.upper()}(X) \\"]
+        lines += [f"\t{r} \\" for r in kind_rows]
+        lines.append("\t/* end */")
     lines += ["", "#endif /* KEEL_GENERATED_VIRTIO_H */", ""]
     return "\n".join(lines)
 

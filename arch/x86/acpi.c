@@ -124,71 +124,40 @@ static void dsdt_sleep_states(struct aml *a, const struct acpi_params *p)
 	aml_end(a);
 }
 
-static void dsdt_com1(struct aml *a, const struct acpi_params *p)
+/* _CRS of a platform row: its port ranges, register window and interrupt. */
+static void dsdt_resources(struct aml *a, const struct plat_dev *d)
 {
-	(void)p;
-	aml_device_begin(a, "COM1");
-	aml_name(a, "_HID");
-	aml_eisaid(a, "PNP0501"); /* 16550A-compatible UART */
-	aml_name(a, "_UID");
-	aml_integer(a, 1);
 	aml_name(a, "_CRS");
 	aml_resource_begin(a);
-	aml_res_io16(a, PLAT_COM1_PORT, PLAT_COM1_PORT, 1, 8);
-	aml_res_irq_noflags(a, PLAT_COM1_IRQ);
-	aml_resource_end(a);
-	aml_end(a);
-}
-
-/*
- * The CMOS RTC. The device model raises no interrupt, so _CRS lists no
- * IRQ: Linux's rtc_cmos then runs without alarm interrupts (with no
- * legacy PIC in hardware-reduced mode it does not assume IRQ 8 either).
- */
-static void dsdt_rtc(struct aml *a, const struct acpi_params *p)
-{
-	(void)p;
-	aml_device_begin(a, "RTC");
-	aml_name(a, "_HID");
-	aml_eisaid(a, "PNP0B00"); /* AT real-time clock */
-	aml_name(a, "_CRS");
-	aml_resource_begin(a);
-	aml_res_io16(a, PLAT_RTC_PORT, PLAT_RTC_PORT, 1, 2);
-	aml_resource_end(a);
-	aml_end(a);
-}
-
-/* Devices under \_SB, in this order; new devices add a function here. */
-/*
- * virtio-mmio slot N (Linux: drivers/virtio/virtio_mmio.c matches
- * LNRO0005): 4 KiB of registers and an edge, active-high interrupt.
- */
-static void dsdt_virtio(struct aml *a, const struct acpi_params *p)
-{
-	for (unsigned int i = 0; i < p->nr_virtio; i++) {
-		char name[5] = { 'V', 'R', (char)('0' + i / 10 % 10), (char)('0' + i % 10), 0 };
-
-		aml_device_begin(a, name);
-		aml_name(a, "_HID");
-		aml_string(a, "LNRO0005");
-		aml_name(a, "_UID");
-		aml_integer(a, i);
-		aml_name(a, "_CRS");
-		aml_resource_begin(a);
-		aml_res_mem32_fixed(a,
-				    (uint32_t)(PLAT_VIRTIO_MMIO_BASE + i * PLAT_VIRTIO_MMIO_SLOT),
-				    (uint32_t)PLAT_VIRTIO_MMIO_SLOT, true);
-		aml_res_interrupt(a, PLAT_VIRTIO_GSI_BASE + i, AML_IRQ_EDGE);
-		aml_resource_end(a);
-		aml_end(a);
+	for (unsigned int i = 0; i < PLAT_MAX_IO; i++) {
+		if (d->io[i].len)
+			aml_res_io16(a, d->io[i].base, d->io[i].base, 1, (uint8_t)d->io[i].len);
 	}
+	if (d->mmio_len)
+		aml_res_mem32_fixed(a, d->mmio_base, d->mmio_len, true);
+	if (d->irq_kind == PLAT_IRQ_ISA)
+		aml_res_irq_noflags(a, d->irq);
+	else if (d->irq_kind == PLAT_IRQ_EDGE)
+		aml_res_interrupt(a, d->irq, AML_IRQ_EDGE);
+	aml_resource_end(a);
 }
 
-static void (*const dsdt_sb_devices[])(struct aml *a, const struct acpi_params *p) = {
-	dsdt_com1,
-	dsdt_rtc,
-	dsdt_virtio,
-};
+/* One row of the platform table as Device (name) { _HID, _UID, _CRS }. */
+static void dsdt_device(struct aml *a, const struct plat_dev *d)
+{
+	aml_device_begin(a, d->name);
+	aml_name(a, "_HID");
+	if (d->hid_eisa)
+		aml_eisaid(a, d->hid);
+	else
+		aml_string(a, d->hid);
+	if (d->uid >= 0) {
+		aml_name(a, "_UID");
+		aml_integer(a, (uint64_t)d->uid);
+	}
+	dsdt_resources(a, d);
+	aml_end(a);
+}
 
 static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
 {
@@ -197,8 +166,10 @@ static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
 	table_begin(c, &a, "DSDT", ACPI_DSDT_REVISION);
 	dsdt_sleep_states(&a, p);
 	aml_scope_begin(&a, "\\_SB");
-	for (size_t i = 0; i < sizeof(dsdt_sb_devices) / sizeof(dsdt_sb_devices[0]); i++)
-		dsdt_sb_devices[i](&a, p);
+	for (unsigned int i = 0; i < p->nr_devs; i++) {
+		if (p->devs[i].present && p->devs[i].hid)
+			dsdt_device(&a, &p->devs[i]);
+	}
 	aml_end(&a);
 	return table_end(c, &a, "DSDT");
 }
@@ -224,6 +195,7 @@ static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
 #define FADT_F_RESET_REG_SUP (1u << 10)
 #define FADT_F_HW_REDUCED_ACPI (1u << 20)
 #define FADT_BOOT_VGA_NOT_PRESENT (1u << 2)
+#define FADT_BOOT_CMOS_RTC_NOT_PRESENT (1u << 5)
 
 /* Generic Address Structure (ACPI 6.5, 5.2.3.2): 8-bit system I/O register. */
 static void put_gas_io8(uint8_t *p, uint16_t port)
@@ -235,12 +207,24 @@ static void put_gas_io8(uint8_t *p, uint16_t port)
 	put_le(p + 4, port, 8);
 }
 
+/* Is a device with this _HID in the DSDT? */
+static bool dsdt_has(const struct acpi_params *p, const char *hid)
+{
+	for (unsigned int i = 0; i < p->nr_devs; i++) {
+		const struct plat_dev *d = &p->devs[i];
+
+		if (d->present && d->hid && !strcmp(d->hid, hid))
+			return true;
+	}
+	return false;
+}
+
 static uint64_t build_fadt(struct acpi_ctx *c, const struct acpi_params *p, uint64_t dsdt)
 {
 	uint8_t f[ACPI_FADT_LEN] = { 0 };
+	uint16_t boot_arch = FADT_BOOT_VGA_NOT_PRESENT;
 	struct aml a;
 
-	(void)p;
 	/* FIRMWARE_CTRL and X_FIRMWARE_CTRL 0: no FACS (hardware-reduced). */
 	if (dsdt <= UINT32_MAX)
 		put_le(f + FADT_DSDT, dsdt, 4);
@@ -249,11 +233,14 @@ static uint64_t build_fadt(struct acpi_ctx *c, const struct acpi_params *p, uint
 	put_le(f + FADT_SCI_INT, 0, 2);
 	/*
 	 * IAPC_BOOT_ARCH: no 8042 (bit 1 clear, so Linux does not probe
-	 * one), no VGA, MSI supported, CMOS RTC present; LEGACY_DEVICES
+	 * one), no VGA, MSI supported, CMOS RTC present when the DSDT lists
+	 * one (PNP0B00); LEGACY_DEVICES
 	 * (bit 0, PNPBIOS-era ISA devices) clear: the DSDT lists the UART
-	 * and RTC.
+	 * and RTC when the image has them (the platform table).
 	 */
-	put_le(f + FADT_IAPC_BOOT_ARCH, FADT_BOOT_VGA_NOT_PRESENT, 2);
+	if (!dsdt_has(p, "PNP0B00"))
+		boot_arch |= FADT_BOOT_CMOS_RTC_NOT_PRESENT;
+	put_le(f + FADT_IAPC_BOOT_ARCH, boot_arch, 2);
 	put_le(f + FADT_FLAGS,
 	       FADT_F_HW_REDUCED_ACPI | FADT_F_RESET_REG_SUP | FADT_F_PWR_BUTTON |
 		       FADT_F_SLP_BUTTON,
@@ -456,9 +443,8 @@ static bool acpi_params_valid(const struct acpi_params *p)
 		pr_err("ACPI: no vCPUs");
 		return false;
 	}
-	if (p->nr_virtio > PLAT_VIRTIO_MAX_SLOTS) {
-		pr_err("ACPI: %u virtio devices, the platform has %d virtio-mmio slots",
-		       p->nr_virtio, PLAT_VIRTIO_MAX_SLOTS);
+	if (p->nr_devs && !p->devs) {
+		pr_err("ACPI: %u devices without a table", p->nr_devs);
 		return false;
 	}
 	for (unsigned int i = 0; i < p->nr_cpus; i++) {

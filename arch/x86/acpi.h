@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct plat_dev;
+
 struct acpi_cpu {
 	uint32_t apic_id; /* also the KVM vcpu id */
 	bool enabled; /* present at boot; false = hot-pluggable later */
@@ -31,10 +33,11 @@ struct acpi_params {
 	unsigned int nr_mem;
 	const struct acpi_mem_range *mem;
 	/*
-	 * virtio-mmio devices: slots 0 .. nr_virtio-1, each a DSDT device
-	 * (_HID LNRO0005) at its platform.h window and GSI.
+	 * The platform table (platform.h): every present row with a hid is
+	 * a Device under \_SB, in table order, with the row's resources.
 	 */
-	unsigned int nr_virtio;
+	const struct plat_dev *devs;
+	unsigned int nr_devs;
 	/* later: hotplug */
 };
 

@@ -30,6 +30,7 @@
 
 #include <generated/keel_cpu_model.h>
 
+#include "core/kconfig.h"
 #include "arch/x86/cpu_models.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/cpuid_topo.h"
@@ -75,11 +76,7 @@ static struct {
 	void *report_ctx;
 } st;
 
-#ifdef CONFIG_CPU_MODEL_ENFORCE
-#define ENFORCE true
-#else
-#define ENFORCE false
-#endif
+#define ENFORCE IS_ENABLED(CONFIG_CPU_MODEL_ENFORCE)
 
 /*
  * A finding: to stderr as "keel: warning: ..." (pr_* cut lines at 1 KiB,

@@ -20,23 +20,11 @@
 #include "core/arch.h"
 #include "core/bus.h"
 #include "core/guest_image.h"
+#include "core/kconfig.h"
 #include "core/log.h"
 #include "core/numa.h"
 #include "core/vm.h"
-#include "devices/acpi_pm.h"
-#include "devices/i8042.h"
-#include "devices/rtc_cmos.h"
-#include "devices/serial8250.h"
-#ifdef CONFIG_VIRTIO_MMIO
-#include <generated/keel_virtio.h>
-
 #include "devices/virtio/virtio.h"
-#else
-#define KEEL_VIRTIO_NR_SLOTS 0
-#endif
-
-_Static_assert(KEEL_VIRTIO_NR_SLOTS <= PLAT_VIRTIO_MAX_SLOTS,
-	       "more virtio devices than virtio-mmio slots (scripts/config_rules.py)");
 
 static struct boot_entry boot_entry;
 
@@ -92,86 +80,6 @@ uint32_t arch_vcpu_id(unsigned int index)
 	return x86_topo_apic_id(x86_topo_config(), index);
 }
 
-#ifdef CONFIG_VIRTIO_MMIO
-/* One constructor per kind, called with the row of the generated table. */
-#ifdef CONFIG_VIRTIO_BLK
-static int create_blk(const struct virtio_slot *s, unsigned int index, const char *image, bool ro,
-		      const char *serial, const char *tap, const char *mac, bool off)
-{
-	(void)tap;
-	(void)mac;
-	(void)off;
-	return virtio_blk_create(s, index, image, ro, serial);
-}
-#endif
-#ifdef CONFIG_VIRTIO_NET
-static int create_net(const struct virtio_slot *s, unsigned int index, const char *image, bool ro,
-		      const char *serial, const char *tap, const char *mac, bool off)
-{
-	(void)image;
-	(void)ro;
-	(void)serial;
-	return virtio_net_create(s, index, tap, mac, off);
-}
-#endif
-#ifdef CONFIG_VIRTIO_RNG
-static int create_rng(const struct virtio_slot *s, unsigned int index, const char *image, bool ro,
-		      const char *serial, const char *tap, const char *mac, bool off)
-{
-	(void)image;
-	(void)ro;
-	(void)serial;
-	(void)tap;
-	(void)mac;
-	(void)off;
-	return virtio_rng_create(s, index);
-}
-#endif
-
-/* Slot N: its register window and GSI (platform.h), in the order of the table. */
-static int create_virtio(void)
-{
-	int err = 0;
-
-#define VIRTIO_CREATE(slot, kind, index, image, ro, serial, tap, mac, off)                \
-	err |= create_##kind(&(struct virtio_slot){ (slot),                               \
-						    PLAT_VIRTIO_MMIO_BASE +               \
-							    (slot)*PLAT_VIRTIO_MMIO_SLOT, \
-						    PLAT_VIRTIO_GSI_BASE + (slot) },      \
-			     (index), (image), (ro), (serial), (tap), (mac), (off)) != 0;
-	KEEL_VIRTIO_SLOTS(VIRTIO_CREATE)
-#undef VIRTIO_CREATE
-	return err ? -1 : 0;
-}
-#endif
-
-/* io_delay writes to port 0x80 are frequent and harmless. */
-static const struct bus_ops sink_ops = { 0 };
-
-static int create_devices(struct vm *vm)
-{
-	int err = 0;
-
-	(void)vm; /* unused when SERIAL_8250 is off */
-#ifdef CONFIG_SERIAL_8250
-	vm->console = serial8250_create(PLAT_COM1_PORT, PLAT_COM1_IRQ, STDOUT_FILENO, "ttyS0");
-	err |= !vm->console;
-#endif
-#ifdef CONFIG_I8042
-	err |= i8042_create(PLAT_I8042_DATA_PORT, PLAT_I8042_CMD_PORT) != 0;
-#endif
-#ifdef CONFIG_RTC_CMOS
-	err |= rtc_cmos_create(PLAT_RTC_PORT) != 0;
-#endif
-	err |= acpi_pm_create(PLAT_SLEEP_CTL_PORT, PLAT_SLEEP_STS_PORT, PLAT_S5_SLP_TYP,
-			      PLAT_RESET_PORT, PLAT_RESET_VALUE) != 0;
-	err |= bus_register(BUS_PIO, PLAT_POST_PORT, 1, &sink_ops, NULL, "post") != 0;
-#ifdef CONFIG_VIRTIO_MMIO
-	err |= create_virtio() != 0;
-#endif
-	return err ? -1 : 0;
-}
-
 /* Each node's slice of RAM as guest-physical ranges: split at the PCI hole. */
 static unsigned int numa_mem_ranges(const struct guest_mem *mem, struct acpi_mem_range *r)
 {
@@ -201,7 +109,7 @@ static unsigned int numa_mem_ranges(const struct guest_mem *mem, struct acpi_mem
 	return n;
 }
 
-static int build_acpi(struct vm *vm)
+int x86_build_acpi(const struct guest_mem *gm, uint64_t *rsdp_gpa)
 {
 	static struct acpi_cpu cpus[CONFIG_MAX_VCPUS];
 	static uint32_t cpu_node[CONFIG_MAX_VCPUS];
@@ -212,17 +120,18 @@ static int build_acpi(struct vm *vm)
 		.nr_nodes = CONFIG_NUMA_NODES,
 		.cpu_node = cpu_node,
 		.mem = mem,
-		.nr_virtio = KEEL_VIRTIO_NR_SLOTS,
+		.devs = x86_plat_devs,
+		.nr_devs = x86_nr_plat_devs,
 	};
-	void *buf = gpa_to_hva(&vm->mem, PLAT_ACPI_BASE, PLAT_ACPI_SIZE);
+	void *buf = gpa_to_hva(gm, PLAT_ACPI_BASE, PLAT_ACPI_SIZE);
 
 	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
 		cpus[i].apic_id = arch_vcpu_id(i);
 		cpus[i].enabled = i < CONFIG_NR_VCPUS;
 		cpu_node[i] = numa_node_of_vcpu(i);
 	}
-	p.nr_mem = numa_mem_ranges(&vm->mem, mem);
-	if (!buf || acpi_build(buf, PLAT_ACPI_SIZE, PLAT_ACPI_BASE, &p, &vm->rsdp_gpa) < 0)
+	p.nr_mem = numa_mem_ranges(gm, mem);
+	if (!buf || acpi_build(buf, PLAT_ACPI_SIZE, PLAT_ACPI_BASE, &p, rsdp_gpa) < 0)
 		return -1;
 	return 0;
 }
@@ -232,7 +141,8 @@ int arch_setup_platform(struct vm *vm)
 	struct guest_image gi;
 	struct boot_image img;
 
-	if (create_devices(vm) || build_acpi(vm) || x86_write_boot_tables(&vm->mem))
+	if (x86_create_devices(vm) || x86_build_acpi(&vm->mem, &vm->rsdp_gpa) ||
+	    x86_write_boot_tables(&vm->mem))
 		return -1;
 	if (guest_image_get(&gi))
 		return -1;
@@ -244,6 +154,17 @@ int arch_setup_platform(struct vm *vm)
 		.cmdline = CONFIG_GUEST_CMDLINE,
 	};
 	return x86_load_linux(&vm->mem, &img, vm->rsdp_gpa, &boot_entry);
+}
+
+int arch_start_device_threads(void)
+{
+	return IS_ENABLED(CONFIG_VIRTIO_MMIO) ? virtio_start_threads() : 0;
+}
+
+void arch_stop_device_threads(void)
+{
+	if (IS_ENABLED(CONFIG_VIRTIO_MMIO))
+		virtio_stop_threads();
 }
 
 int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu)

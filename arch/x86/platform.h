@@ -11,12 +11,16 @@
 /* Legacy devices (ports, ISA IRQs) */
 #define PLAT_COM1_PORT 0x3f8
 #define PLAT_COM1_IRQ 4
-#define PLAT_RTC_PORT 0x70 /* index 0x70, data 0x71 */
-#define PLAT_RTC_IRQ 8
+#define PLAT_RTC_PORT 0x70 /* index 0x70, data 0x71; no interrupt (see the table) */
 #define PLAT_I8042_DATA_PORT 0x60
 #define PLAT_I8042_CMD_PORT 0x64
 #define PLAT_POST_PORT 0x80 /* io_delay writes: ignored quietly */
 #define PLAT_RESET_PORT 0xcf9 /* reset control register; FADT RESET_REG */
+#define PLAT_PCI_ADDR_PORT 0xcf8 /* PCI CONFIG_ADDRESS (32-bit accesses) */
+#define PLAT_PCI_DATA_PORT 0xcfc /* PCI CONFIG_DATA, 4 ports */
+#define PLAT_COM2_PORT 0x2f8 /* COM2-4: probed by guests, absent */
+#define PLAT_COM3_PORT 0x3e8
+#define PLAT_COM4_PORT 0x2e8
 #define PLAT_RESET_VALUE 0x06 /* CPU reset + system reset */
 
 /* ACPI hardware-reduced sleep registers (FADT SLEEP_CONTROL/STATUS_REG) */
@@ -57,5 +61,60 @@
 #define PLAT_4G 0x100000000ULL
 #define PLAT_IDENT_MAP_ADDR 0xfeffc000ULL /* KVM_SET_IDENTITY_MAP_ADDR, 1 page */
 #define PLAT_TSS_ADDR 0xfeffd000ULL /* KVM_SET_TSS_ADDR, 3 pages */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct guest_mem;
+
+/*
+ * The platform table (arch/x86/platform_devices.c): one row per device of
+ * the machine. A row says whether the device is in this image (from the
+ * configuration), how it is created, the resources it decodes, and how
+ * the DSDT describes it (arch/x86/acpi.c walks the same rows), so a
+ * device that is off is neither created nor described.
+ */
+#define PLAT_MAX_IO 3
+
+enum plat_irq_kind {
+	PLAT_IRQ_NONE,
+	PLAT_IRQ_ISA, /* ISA IRQ 0-15, edge, active high: DSDT IRQNoFlags */
+	PLAT_IRQ_EDGE, /* IOAPIC GSI, edge, active high: DSDT Interrupt */
+};
+
+struct plat_dev {
+	/* Log name; also the DSDT device name (up to 4 characters) when hid is set. */
+	const char *name;
+	bool present; /* in this image */
+	/* Called once (main thread, before any vCPU exists) when present. */
+	int (*create)(struct vm *vm, const struct plat_dev *d);
+	const void *conf; /* the device's own settings (virtio rows) */
+	struct {
+		uint16_t base;
+		uint16_t len; /* 0: unused */
+	} io[PLAT_MAX_IO];
+	uint32_t mmio_base; /* register window, mmio_len 0: none */
+	uint32_t mmio_len;
+	unsigned int irq; /* ISA IRQ or GSI, by irq_kind */
+	enum plat_irq_kind irq_kind;
+	/* DSDT: Device (name) under \_SB with _HID, _UID and _CRS. */
+	const char *hid; /* NULL: not in the DSDT */
+	bool hid_eisa; /* EisaId ("PNP0501") rather than a string */
+	int uid; /* _UID; -1: none */
+};
+
+extern const struct plat_dev x86_plat_devs[];
+extern const unsigned int x86_nr_plat_devs;
+
+/* Create every present device of the table. Returns 0, or -1 (each failure logged). */
+int x86_create_devices(struct vm *vm);
+
+/*
+ * RSDP and tables for this image into guest RAM at PLAT_ACPI_BASE; the
+ * RSDP's address in *rsdp_gpa. Also used by the DSDT test tool
+ * (tests/acpi/), which has RAM but no VM.
+ */
+int x86_build_acpi(const struct guest_mem *mem, uint64_t *rsdp_gpa);
 
 #endif

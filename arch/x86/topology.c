@@ -29,6 +29,11 @@ uint32_t x86_topo_apic_id(const struct x86_topo *t, unsigned int index)
 	return (socket << (t->core_bits + t->thread_bits)) | (core << t->thread_bits) | thread;
 }
 
+/*
+ * The configured shape. A whole definition under #if: the unit tests
+ * build this file without autoconf.h, where the TOPO_* symbols do not
+ * exist, and test x86_topo_apic_id() with shapes of their own.
+ */
 #ifdef CONFIG_MAX_VCPUS
 const struct x86_topo *x86_topo_config(void)
 {

@@ -472,6 +472,7 @@ static void blk_reset(struct virtio_dev *dev)
 
 static const struct virtio_dev_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
+	.thread_kind = SECCOMP_THREAD_BLK,
 	.nr_queues = 1,
 	.queue_max = BLK_QUEUE_MAX,
 	.config_read = blk_config_read,

@@ -133,7 +133,7 @@ static void set_queue_ready(struct virtio_dev *dev, struct virtq *vq, uint32_t v
 	}
 	vq->event_idx = dev->guest_features & (1ULL << VIRTIO_F_RING_EVENT_IDX);
 	vq->indirect = dev->guest_features & (1ULL << VIRTIO_F_RING_INDIRECT_DESC);
-	if (virtq_start(vq, virtio_guest_mem(), vq->name ? vq->name : dev->name)) {
+	if (virtq_start(vq, dev->mem, vq->name ? vq->name : dev->name)) {
 		virtio_dev_fail(dev, true, "queue %u: its rings are not usable",
 				dev->mmio.queue_sel);
 		return;

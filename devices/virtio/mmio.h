@@ -56,7 +56,6 @@ struct virtio_dev;
 extern const struct bus_ops virtio_mmio_ops;
 
 /* Hooks mmio.c calls (virtio.c; stubs in tests/unit/test_virtio_mmio.c). */
-const struct guest_mem *virtio_guest_mem(void);
 /* Wake the device thread for queue q (a QueueNotify that reached userspace). */
 void virtio_dev_kick(struct virtio_dev *dev, unsigned int q);
 /* Pulse the device's interrupt line (its irqfd). */

@@ -376,6 +376,7 @@ static void net_reset(struct virtio_dev *dev)
 
 static const struct virtio_dev_ops net_ops = {
 	.device_id = 1,
+	.thread_kind = SECCOMP_THREAD_NET,
 	.nr_queues = 2,
 	.queue_max = VIRTIO_NET_QUEUE_MAX,
 	.config_read = net_config_read,

@@ -93,6 +93,7 @@ static void rng_config_read(struct virtio_dev *dev, uint32_t off, void *data, un
 
 static const struct virtio_dev_ops rng_ops = {
 	.device_id = 4,
+	.thread_kind = SECCOMP_THREAD_RNG,
 	.nr_queues = 1,
 	.queue_max = RNG_QUEUE_MAX,
 	.config_read = rng_config_read,

@@ -35,15 +35,16 @@
 #define TAG_KICK (2ULL << 32)
 #define TAG_FD (3ULL << 32)
 
+/* What the device threads need of KVM, checked at the first registration. */
+static const struct kvm_cap_need virtio_caps[] = {
+	{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD", 1, "virtio interrupts from the device threads" },
+	{ KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD", 1, "virtio queue kicks without a vCPU exit" },
+};
+
 static struct virtio_dev *devs[VIRTIO_MAX_DEVS];
 static unsigned int nr_devs;
 static int stop_fd = -1;
 static char queue_names[VIRTIO_MAX_DEVS][VIRTIO_MAX_QUEUES][24];
-
-const struct guest_mem *virtio_guest_mem(void)
-{
-	return &the_vm->mem;
-}
 
 static void signal_fd(int fd)
 {
@@ -96,12 +97,15 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 		       dev->name, VIRTIO_MAX_DEVS, VIRTIO_MAX_QUEUES);
 		return -1;
 	}
+	if (!nr_devs && vm_check_caps(virtio_caps, sizeof(virtio_caps) / sizeof(virtio_caps[0])))
+		return -1;
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&dev->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	dev->slot = slot->slot;
 	dev->gsi = slot->gsi;
+	dev->mem = slot->mem;
 	dev->status = dev->isr = 0;
 	dev->broken = false;
 	dev->started = false;
@@ -149,18 +153,6 @@ int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events)
 	return 0;
 }
 
-static enum seccomp_thread thread_kind(const struct virtio_dev *dev)
-{
-	switch (dev->ops->device_id) {
-	case 1:
-		return SECCOMP_THREAD_NET;
-	case 2:
-		return SECCOMP_THREAD_BLK;
-	default:
-		return SECCOMP_THREAD_RNG;
-	}
-}
-
 /*
  * Should a kick of queue q reach the device model? Not before DRIVER_OK
  * (the DRIVER_OK write kicks every live queue again) nor once broken; a
@@ -188,7 +180,7 @@ static void *dev_thread(void *arg)
 
 	snprintf(name, sizeof(name), "keel-%s", dev->name);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-	if (seccomp_enter(thread_kind(dev))) {
+	if (seccomp_enter(dev->ops->thread_kind)) {
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}

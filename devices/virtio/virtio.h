@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/seccomp.h"
 #include "devices/virtio/virtqueue.h"
 
 #define VIRTIO_MAX_QUEUES 4
@@ -44,6 +45,7 @@
 #define VIRTIO_F_VERSION_1 32
 
 struct virtio_dev;
+struct guest_mem;
 
 /*
  * Where the platform puts a device (arch/x86/platform.c, from the
@@ -53,6 +55,7 @@ struct virtio_slot {
 	unsigned int slot; /* index in the generated table (ACPI _UID) */
 	uint64_t base; /* guest-physical address of the 4 KiB register window */
 	unsigned int gsi; /* interrupt line (edge, active high): irqfd */
+	const struct guest_mem *mem; /* guest RAM, where the queues live */
 };
 
 /* Transport state of virtio-mmio (mmio.c), under dev->lock. */
@@ -67,6 +70,8 @@ struct virtio_mmio_regs {
 
 struct virtio_dev_ops {
 	uint32_t device_id; /* 1 net, 2 block, 4 entropy */
+	/* The seccomp filter of the device's thread (core/thread_kinds.h). */
+	enum seccomp_thread thread_kind;
 	unsigned int nr_queues;
 	uint16_t queue_max; /* QueueNumMax */
 	/* Read-only view of the device's config space (device-specific layout). */
@@ -100,6 +105,7 @@ struct virtio_dev {
 	/* Set up by virtio.c. */
 	unsigned int slot; /* index in the generated table */
 	unsigned int gsi;
+	const struct guest_mem *mem;
 	int irq_fd; /* irqfd eventfd */
 	int kick_fd[VIRTIO_MAX_QUEUES]; /* ioeventfd eventfds */
 	int epoll_fd;

@@ -40,33 +40,32 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/thread_kinds.h"
+
 #ifndef CONFIG_SECCOMP_TEST_VIOLATION
 #define CONFIG_SECCOMP_TEST_VIOLATION ""
 #endif
 
-/* Thread kinds, in the order of enum seccomp_thread (core/seccomp.h). */
-enum kind { MAIN, VCPU, BLK, NET, RNG, NR_KINDS };
-static const char *const kind_names[NR_KINDS] = { "main", "vcpu", "blk", "net", "rng" };
-/* The thread kinds this configuration starts (--print-seccomp lists only these). */
-static const bool kind_in_image[NR_KINDS] = {
-	[MAIN] = true, [VCPU] = true,
-#ifdef CONFIG_VIRTIO_BLK
-	[BLK] = true,
-#endif
-#ifdef CONFIG_VIRTIO_NET
-	[NET] = true,
-#endif
-#ifdef CONFIG_VIRTIO_RNG
-	[RNG] = true,
-#endif
+/* Thread kinds: the rows of core/thread_kinds.h, as enum seccomp_thread. */
+/* The list macro has no trailing comma: clang-format would misindent. */
+/* clang-format off */
+enum kind {
+#define KIND_ENUM(id, name, enabled, title) id,
+	KEEL_THREAD_KINDS(KIND_ENUM)
+#undef KIND_ENUM
+	NR_KINDS
 };
-static const char *const kind_macros[NR_KINDS] = { "MAIN", "VCPU", "BLK", "NET", "RNG" };
-static const char *const kind_titles[NR_KINDS] = {
-	"main/I/O thread (keel): the main loop, console input, stopping the vCPUs",
-	"vCPU threads (keel-vcpuN): KVM_RUN and the device emulation of its exits",
-	"virtio-blk threads (keel-blkN): the disk's queue and its image file",
-	"virtio-net thread (keel-net0): the queues and the tap",
-	"virtio-rng thread (keel-rng0): the queue, filled from getrandom()",
+/* clang-format on */
+static const struct {
+	const char *name; /* keel_seccomp_bpf_<name>, SECCOMP_TEST_VIOLATION */
+	const char *macro; /* KEEL_SECCOMP_NR_SYSCALLS_<macro> */
+	bool in_image; /* this configuration starts it (--print-seccomp lists only these) */
+	const char *title;
+} kinds[NR_KINDS] = {
+#define KIND_ROW(id, name_, enabled, title_) \
+	[id] = { .name = #name_, .macro = #id, .in_image = (enabled), .title = (title_) },
+	KEEL_THREAD_KINDS(KIND_ROW)
+#undef KIND_ROW
 };
 
 #define K_MAIN (1u << MAIN)
@@ -74,7 +73,7 @@ static const char *const kind_titles[NR_KINDS] = {
 #define K_BLK (1u << BLK)
 #define K_NET (1u << NET)
 #define K_RNG (1u << RNG)
-#define K_DEV (K_BLK | K_NET | K_RNG) /* every virtio device thread */
+#define K_DEV (((1u << NR_KINDS) - 1) & ~(K_MAIN | K_VCPU)) /* every device thread */
 #define K_ALL (K_MAIN | K_VCPU | K_DEV)
 
 /* An argument condition: the argument's low 32 bits equal value. */
@@ -117,7 +116,7 @@ struct rule {
  * The allowlists. What runs after a thread's filter is in place:
  *  main   vm_run_main_loop() (signalfd, poll on the stop eventfd, the
  *         signalfd and stdin; console input; pthread_kill/pthread_join
- *         of the vCPUs), then console_restore(), vm_destroy(), exit();
+ *         of the vCPUs), then tty_restore(), vm_destroy(), exit();
  *  vcpu   the KVM_RUN loop, the exit handlers and the devices they call
  *         (core/vcpu.c, devices/), arch_dump_vcpu(), pthread_exit().
  * Found with strace -f on every probe-guest exit path (power-off, reboot,
@@ -133,14 +132,14 @@ static const struct rule rules[] = {
 	IOCTL(K_MAIN | K_VCPU, KVM_IRQ_LINE,
 	      "the UART's interrupt line: guest register writes (vcpu), console input (main)"),
 	IOCTL_FD(K_ALL, 0, TCSETS,
-		 "restore the terminal on stdin (console_restore: at exit, on fatal signals "
+		 "restore the terminal on stdin (tty_restore: at exit, on fatal signals "
 		 "and SIGSYS)"),
 	ANY(K_VCPU, "poll", "the UART waits up to 100 ms for stdout to take a byte"),
-	TKILL(K_ALL, SIGSEGV, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGBUS, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGILL, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (console.c)"),
-	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (console.c)"),
+	TKILL(K_ALL, SIGSEGV, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGBUS, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGILL, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (tty.c)"),
 #endif
 #if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
 	ANY(K_VCPU, "clock_gettime",
@@ -368,7 +367,7 @@ static void build(enum kind kind, struct program *p)
 							.datum_b = r->conds[j].value };
 		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, sys_nr(r->sys), r->nr_conds, cmp);
 		if (rc)
-			die("%s: cannot add the rule for %s: %s", kind_names[kind], r->sys,
+			die("%s: cannot add the rule for %s: %s", kinds[kind].name, r->sys,
 			    strerror(-rc));
 		p->nr_rules++;
 		if (!strcmp(r->sys, "ioctl"))
@@ -509,7 +508,7 @@ static void parse_violation(struct violation *v, const struct program *progs)
 		    v->what);
 	*call++ = '\0';
 	for (int k = 0; k < NR_KINDS; k++) {
-		if (!strcmp(buf, kind_names[k]))
+		if (!strcmp(buf, kinds[k].name))
 			v->kind = k;
 	}
 	if (v->kind < 0)
@@ -541,7 +540,7 @@ static void parse_violation(struct violation *v, const struct program *progs)
 		if (!r->nr_conds || (v->ioctl && r->nr_conds == 1 && r->conds[0].value == v->ioctl))
 			die("SECCOMP_TEST_VIOLATION=\"%s\": the %s thread is allowed that call; "
 			    "pick a forbidden one",
-			    v->what, kind_names[v->kind]);
+			    v->what, kinds[v->kind].name);
 	}
 }
 
@@ -562,13 +561,13 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 
 		fprintf(out,
 			"/* %s: %u system calls, %u ioctl requests, %u rules; %zu instructions */\n",
-			kind_names[k], p->nr_syscalls, p->nr_ioctls, p->nr_rules, n);
-		fprintf(out, "#define KEEL_SECCOMP_NR_SYSCALLS_%s %u\n", kind_macros[k],
+			kinds[k].name, p->nr_syscalls, p->nr_ioctls, p->nr_rules, n);
+		fprintf(out, "#define KEEL_SECCOMP_NR_SYSCALLS_%s %u\n", kinds[k].macro,
 			p->nr_syscalls);
-		fprintf(out, "#define KEEL_SECCOMP_NR_IOCTLS_%s %u\n", kind_macros[k],
+		fprintf(out, "#define KEEL_SECCOMP_NR_IOCTLS_%s %u\n", kinds[k].macro,
 			p->nr_ioctls);
 		fprintf(out, "static const struct sock_filter keel_seccomp_bpf_%s[%zu] = {\n",
-			kind_names[k], n);
+			kinds[k].name, n);
 		for (size_t i = 0; i < n; i++) {
 			/* struct sock_filter in the host's (x86-64, little-endian) order */
 			const unsigned char *b = p->bpf + 8 * i;
@@ -581,8 +580,8 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 	}
 	fprintf(out, "#define KEEL_SECCOMP_FILTERS_INIT { \\\n");
 	for (int k = 0; k < NR_KINDS; k++)
-		fprintf(out, "\t{ \"%s\", keel_seccomp_bpf_%s, %zu }, \\\n", kind_names[k],
-			kind_names[k], progs[k].len / 8);
+		fprintf(out, "\t{ \"%s\", keel_seccomp_bpf_%s, %zu }, \\\n", kinds[k].name,
+			kinds[k].name, progs[k].len / 8);
 	fprintf(out, "}\n\n");
 
 	/* The rules, for the host test: X(kind, nr, name, nr_conds, arg0, val0, arg1, val1). */
@@ -636,15 +635,15 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 	text(out, "terminal and dies by SIGSYS (exit status 159). Another ABI (x32, i386):");
 	text(out, "killed at once.");
 	for (int k = 0; k < NR_KINDS; k++) {
-		if (!kind_in_image[k])
+		if (!kinds[k].in_image)
 			continue;
 		text(out, "%s", "");
 		text(out,
 		     "thread %s: %u system calls, %u ioctl requests (%u rules, %zu BPF "
 		     "instructions)",
-		     kind_names[k], progs[k].nr_syscalls, progs[k].nr_ioctls, progs[k].nr_rules,
+		     kinds[k].name, progs[k].nr_syscalls, progs[k].nr_ioctls, progs[k].nr_rules,
 		     progs[k].len / 8);
-		text(out, "  %s", kind_titles[k]);
+		text(out, "  %s", kinds[k].title);
 		kind_text(out, (enum kind)k);
 	}
 	fprintf(out, "\t\"\"\n\n");

@@ -15,7 +15,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 
 fuzz_boot-srcs := arch/x86/boot.c core/memory.c
 fuzz_pio-srcs := core/bus.c devices/serial8250.c devices/i8042.c devices/rtc_cmos.c \
-	devices/acpi_pm.c
+	devices/acpi_pm.c devices/pci_host.c
 fuzz_pio-ldflags := -Wl,--wrap=bus_register
 fuzz-targets := boot pio
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The port-I/O register models behind core/bus.c: the 8250 UART, the
- * i8042, the RTC/CMOS and the ACPI PM registers, at the platform's ports.
+ * i8042, the RTC/CMOS, the ACPI PM registers and the PCI host's
+ * configuration mechanism, at the platform's ports.
  * The input is a sequence of accesses; each starts with one byte:
  *   bits 0-4  port: an index into ports[] below; 31 = host input to the
  *             UART (a length byte, then that many bytes, at most 32)
@@ -16,16 +17,25 @@
 #include "core/bus.h"
 #include "devices/acpi_pm.h"
 #include "devices/i8042.h"
+#include "devices/pci_host.h"
 #include "devices/rtc_cmos.h"
 #include "devices/serial8250.h"
 #include "fuzz.h"
 
 static const uint16_t ports[] = {
-	PLAT_COM1_PORT,	      PLAT_COM1_PORT + 1,  PLAT_COM1_PORT + 2, PLAT_COM1_PORT + 3,
-	PLAT_COM1_PORT + 4,   PLAT_COM1_PORT + 5,  PLAT_COM1_PORT + 6, PLAT_COM1_PORT + 7,
-	PLAT_I8042_DATA_PORT, PLAT_I8042_CMD_PORT, PLAT_RTC_PORT,      PLAT_RTC_PORT + 1,
-	PLAT_SLEEP_CTL_PORT,  PLAT_SLEEP_STS_PORT, PLAT_RESET_PORT,    PLAT_POST_PORT,
-	PLAT_COM1_PORT - 1,   PLAT_COM1_PORT + 8,  PLAT_RTC_PORT + 2,  PLAT_I8042_DATA_PORT + 1,
+	PLAT_COM1_PORT,		PLAT_COM1_PORT + 1,
+	PLAT_COM1_PORT + 2,	PLAT_COM1_PORT + 3,
+	PLAT_COM1_PORT + 4,	PLAT_COM1_PORT + 5,
+	PLAT_COM1_PORT + 6,	PLAT_COM1_PORT + 7,
+	PLAT_I8042_DATA_PORT,	PLAT_I8042_CMD_PORT,
+	PLAT_RTC_PORT,		PLAT_RTC_PORT + 1,
+	PLAT_SLEEP_CTL_PORT,	PLAT_SLEEP_STS_PORT,
+	PLAT_RESET_PORT,	PLAT_POST_PORT,
+	PLAT_COM1_PORT - 1,	PLAT_COM1_PORT + 8,
+	PLAT_RTC_PORT + 2,	PLAT_I8042_DATA_PORT + 1,
+	PLAT_PCI_ADDR_PORT,	PLAT_PCI_DATA_PORT,
+	PLAT_PCI_DATA_PORT + 1, PLAT_PCI_DATA_PORT + 2,
+	PLAT_PCI_DATA_PORT + 3, PLAT_PCI_ADDR_PORT + 2,
 };
 
 #define OP_HOST_INPUT 31
@@ -65,7 +75,8 @@ static struct serial8250 *create_devices(void)
 	if (!uart || i8042_create(PLAT_I8042_DATA_PORT, PLAT_I8042_CMD_PORT) ||
 	    rtc_cmos_create(PLAT_RTC_PORT) ||
 	    acpi_pm_create(PLAT_SLEEP_CTL_PORT, PLAT_SLEEP_STS_PORT, PLAT_S5_SLP_TYP,
-			   PLAT_RESET_PORT, PLAT_RESET_VALUE))
+			   PLAT_RESET_PORT, PLAT_RESET_VALUE) ||
+	    pci_host_create(PLAT_PCI_ADDR_PORT, PLAT_PCI_DATA_PORT))
 		abort();
 	return uart;
 }

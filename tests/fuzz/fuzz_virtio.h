@@ -46,11 +46,6 @@ static void fuzz_virtio_host_event(struct virtio_dev *dev, struct fuzz_in *in);
 
 /* ---- what virtio.c provides ---- */
 
-const struct guest_mem *virtio_guest_mem(void)
-{
-	return &fv_mem;
-}
-
 void virtio_dev_kick(struct virtio_dev *dev, unsigned int q)
 {
 	FUZZ_ASSERT(q < dev->ops->nr_queues, "kick of queue %u, the device has %u", q,
@@ -69,6 +64,7 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 	vqf_dev_lock_init(dev);
 	dev->slot = slot->slot;
 	dev->gsi = slot->gsi;
+	dev->mem = slot->mem ? slot->mem : &fv_mem;
 	dev->irq_fd = -1;
 	dev->epoll_fd = -1;
 	fv_dev = dev;
@@ -119,6 +115,9 @@ static void fuzz_virtio_run(struct virtio_dev *dev, const uint8_t *data, size_t 
 	uint32_t zero = 0;
 	uint8_t n;
 
+	/* Guest RAM, as virtio_dev_register() sets it (net.c is set up without it). */
+	if (!dev->mem)
+		dev->mem = &fv_mem;
 	/* Each input starts from a device the guest has just reset. */
 	virtio_mmio_ops.write(dev, VIRTIO_MMIO_STATUS, &zero, 4);
 	fv_kicks = 0;

@@ -10,7 +10,7 @@ static void fuzz_virtio_host_event(struct virtio_dev *dev, struct fuzz_in *in)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct virtio_slot slot = { 0, 0xd0000000, 16 };
+	static const struct virtio_slot slot = { 0, 0xd0000000, 16, NULL };
 
 	if (!fv_dev && virtio_rng_create(&slot, 0))
 		abort();

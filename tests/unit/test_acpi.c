@@ -23,6 +23,36 @@
 static const char *scratch;
 static bool have_iasl;
 
+/*
+ * Platform rows as arch/x86/platform_devices.c writes them: COM1 and the
+ * RTC are in the DSDT; a row that is not present, and a present one with
+ * no _HID (the i8042, the ACPI PM ports), are not.
+ */
+static const struct plat_dev legacy_devs[] = {
+	{ .name = "COM1",
+	  .present = true,
+	  .io = { { PLAT_COM1_PORT, 8 } },
+	  .irq = PLAT_COM1_IRQ,
+	  .irq_kind = PLAT_IRQ_ISA,
+	  .hid = "PNP0501",
+	  .hid_eisa = true,
+	  .uid = 1 },
+	{ .name = "KBD",
+	  .present = false,
+	  .io = { { 0x60, 1 } },
+	  .hid = "PNP0303",
+	  .hid_eisa = true,
+	  .uid = -1 },
+	{ .name = "RTC",
+	  .present = true,
+	  .io = { { PLAT_RTC_PORT, 2 } },
+	  .hid = "PNP0B00",
+	  .hid_eisa = true,
+	  .uid = -1 },
+	{ .name = "i8042", .present = true, .io = { { 0x60, 1 }, { 0x64, 1 } }, .uid = -1 },
+};
+#define LEGACY_DEVS .devs = legacy_devs, .nr_devs = sizeof(legacy_devs) / sizeof(legacy_devs[0])
+
 static uint64_t le(const uint8_t *p, unsigned int n)
 {
 	uint64_t v = 0;
@@ -860,7 +890,7 @@ static long build(struct image *im, uint64_t gpa, const struct acpi_params *p)
 
 static void check_set(const char *name, const struct acpi_cpu *cpus, unsigned int nr)
 {
-	const struct acpi_params p = { .nr_cpus = nr, .cpus = cpus };
+	const struct acpi_params p = { .nr_cpus = nr, .cpus = cpus, LEGACY_DEVS };
 	static uint8_t first[BUF_SIZE];
 	const char *dir = mkdir_scratch(name);
 	struct tables w;
@@ -930,7 +960,7 @@ static long build_logged(void *buf, size_t size, uint64_t gpa, const struct acpi
 /* Every size short of the need fails, names the table, writes nothing beyond. */
 static void test_too_small(const struct acpi_cpu *cpus, unsigned int nr)
 {
-	const struct acpi_params p = { .nr_cpus = nr, .cpus = cpus };
+	const struct acpi_params p = { .nr_cpus = nr, .cpus = cpus, LEGACY_DEVS };
 	static uint8_t buf[BUF_SIZE + 64];
 	unsigned int bad_ret = 0, bad_canary = 0, bad_msg = 0;
 	struct tables w;
@@ -1007,7 +1037,7 @@ static void test_invalid(void)
 /* An unaligned base moves the RSDP up; tables above 4 GiB leave FADT.DSDT 0. */
 static void test_placement(const struct acpi_cpu *cpus, unsigned int nr)
 {
-	const struct acpi_params p = { .nr_cpus = nr, .cpus = cpus };
+	const struct acpi_params p = { .nr_cpus = nr, .cpus = cpus, LEGACY_DEVS };
 	struct tables w;
 	long n;
 
@@ -1034,10 +1064,17 @@ static void test_placement(const struct acpi_cpu *cpus, unsigned int nr)
 static void test_virtio(void)
 {
 	static const struct acpi_cpu one[] = { { 0, true } };
-	const struct acpi_params p = { .nr_cpus = 1, .cpus = one, .nr_virtio = 3 };
-	const struct acpi_params too_many = { .nr_cpus = 1,
-					      .cpus = one,
-					      .nr_virtio = PLAT_VIRTIO_MAX_SLOTS + 1 };
+#define VR(n)                                                                               \
+	{                                                                                   \
+		.name = "VR0" #n, .present = true,                                          \
+		.mmio_base = (uint32_t)(PLAT_VIRTIO_MMIO_BASE + (n)*PLAT_VIRTIO_MMIO_SLOT), \
+		.mmio_len = PLAT_VIRTIO_MMIO_SLOT, .irq = PLAT_VIRTIO_GSI_BASE + (n),       \
+		.irq_kind = PLAT_IRQ_EDGE, .hid = "LNRO0005", .uid = (n)                    \
+	}
+	static const struct plat_dev vr[] = { VR(0), VR(1), VR(2) };
+#undef VR
+	const struct acpi_params p = { .nr_cpus = 1, .cpus = one, .devs = vr, .nr_devs = 3 };
+	const struct acpi_params no_table = { .nr_cpus = 1, .cpus = one, .nr_devs = 3 };
 	const char *dir = mkdir_scratch("virtio");
 	char msg[1024];
 	struct tables w;
@@ -1133,9 +1170,9 @@ static void test_virtio(void)
 		free(dsl);
 		iasl_roundtrip(dir, "DSDT", w.dsdt, len);
 	}
-	EXPECT(build_logged(img.buf, BUF_SIZE, PLAT_ACPI_BASE, &too_many, msg, sizeof(msg)) < 0 &&
-		       strstr(msg, "virtio-mmio slots"),
-	       "more virtio devices than slots refused: %s", msg);
+	EXPECT(build_logged(img.buf, BUF_SIZE, PLAT_ACPI_BASE, &no_table, msg, sizeof(msg)) < 0 &&
+		       strstr(msg, "without a table"),
+	       "devices without a table refused: %s", msg);
 }
 
 int main(int argc, char **argv)

@@ -63,8 +63,9 @@ static unsigned int nr_devs;
 static int nr_fails, nr_notifies;
 static const char *workdir;
 static struct vqf_ring ring; /* queue 0, the driver's side */
-static const struct virtio_slot slot0 = { 0, 0xd0000000, 16 }, slot1 = { 1, 0xd0001000, 17 },
-				slot3 = { 3, 0xd0003000, 19 };
+static const struct virtio_slot slot0 = { 0, 0xd0000000, 16, NULL },
+				slot1 = { 1, 0xd0001000, 17, NULL },
+				slot3 = { 3, 0xd0003000, 19, NULL };
 
 /* ---- stubs for devices/virtio/virtio.c ---- */
 

@@ -21,11 +21,6 @@ static unsigned int kicks[VIRTIO_MAX_QUEUES], irqs, resets, config_reads;
 static uint32_t last_config_off;
 static unsigned int last_config_len;
 
-const struct guest_mem *virtio_guest_mem(void)
-{
-	return &mem;
-}
-
 void virtio_dev_kick(struct virtio_dev *dev, unsigned int q)
 {
 	(void)dev;
@@ -56,6 +51,7 @@ static void dev_reset(struct virtio_dev *dev)
 
 static const struct virtio_dev_ops ops = {
 	.device_id = 2,
+	.thread_kind = SECCOMP_THREAD_BLK,
 	.nr_queues = 2,
 	.queue_max = 128,
 	.config_read = cfg_read,
@@ -86,6 +82,7 @@ static void new_dev(uint64_t features)
 	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&dev.lock, &a);
 	dev.ops = &ops;
+	dev.mem = &mem;
 	dev.host_features = features;
 	strcpy(dev.name, "blk9");
 	dev.vq[0].name = "blk9.q0";

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The DSDT describes exactly the devices the image has: built for several
+# configurations, the tables (make acpi-dump: keel's own table code, no
+# /dev/kvm) are disassembled with iasl (acpica-tools) and checked for the
+# devices that must be there and those that must not.
+set -u
+. "$SRC/tests/lib.sh"
+
+command -v iasl >/dev/null || { echo "SKIP: iasl not installed (apt-get install acpica-tools)"; exit 77; }
+
+# tables <name> [CONFIG_ line...]: build the variant, dump and disassemble
+# its tables into $WORK/<name>/tables; status 1 when that fails.
+tables() {
+	local name=$1 o=$WORK/$1
+	shift
+	mkdir -p "$o/tables"
+	probe_defconfig "$SRC/configs/tiny_defconfig" "$WORK/$name.defconfig" 0 "$@" >/dev/null
+	if ! kmake "$o" defconfig DEFCONFIG="$WORK/$name.defconfig" || ! kmake "$o" acpi-dump ||
+		! "$o/tests/acpi/acpi_dump" "$o/tables" >"$o/dump.out" 2>&1 ||
+		! (cd "$o/tables" && iasl -d DSDT.dat FACP.dat) >"$o/iasl.out" 2>&1; then
+		sed 's/^/      | /' "$WORK/make.out" "$o/dump.out" "$o/iasl.out" 2>/dev/null | tail -20
+		fail "$name: tables built and disassembled"
+		return 1
+	fi
+	pass "$name: tables built and disassembled ($(paste -sd' ' "$o/dump.out" | sed 's/ bytes/B/g'))"
+}
+
+has() { grep -q "$2" "$WORK/$1/tables/DSDT.dsl"; }
+fadt() { grep -q "$2" "$WORK/$1/tables/FACP.dsl"; }
+
+if tables default; then
+	check "default: COM1 (PNP0501) in the DSDT" has default 'EisaId ("PNP0501")'
+	check "default: RTC (PNP0B00) in the DSDT" has default 'EisaId ("PNP0B00")'
+	check "default: no virtio-mmio device" bash -c "! grep -q LNRO0005 '$WORK/default/tables/DSDT.dsl'"
+	check "default: FADT says the CMOS RTC is present" fadt default 'CMOS RTC Not Present .*: 0'
+fi
+if tables no_serial '# CONFIG_SERIAL_8250 is not set'; then
+	check "SERIAL_8250=n: no COM1/PNP0501 in the DSDT" \
+		bash -c "! grep -q 'PNP0501\|COM1' '$WORK/no_serial/tables/DSDT.dsl'"
+	check "SERIAL_8250=n: the RTC is still there" has no_serial 'EisaId ("PNP0B00")'
+fi
+if tables no_rtc '# CONFIG_RTC_CMOS is not set'; then
+	check "RTC_CMOS=n: no RTC/PNP0B00 in the DSDT" \
+		bash -c "! grep -q 'PNP0B00\|Device (RTC' '$WORK/no_rtc/tables/DSDT.dsl'"
+	check "RTC_CMOS=n: FADT says no CMOS RTC" fadt no_rtc 'CMOS RTC Not Present .*: 1'
+	check "RTC_CMOS=n: COM1 is still there" has no_rtc 'EisaId ("PNP0501")'
+fi
+if tables rng_only '# CONFIG_SERIAL_8250 is not set' '# CONFIG_RTC_CMOS is not set' \
+	CONFIG_VIRTIO_RNG=y; then
+	check "SERIAL_8250=n RTC_CMOS=n VIRTIO_RNG=y: neither COM1 nor RTC" \
+		bash -c "! grep -q 'PNP0501\|PNP0B00' '$WORK/rng_only/tables/DSDT.dsl'"
+	check "VIRTIO_RNG=y: VR00 (LNRO0005) in the DSDT" has rng_only 'Device (VR00)'
+	check "VIRTIO_RNG=y: VR00 at slot 0's window and GSI" \
+		bash -c "grep -A14 'Device (VR00)' '$WORK/rng_only/tables/DSDT.dsl' | grep -q '0xD0000000' &&
+			 grep -A20 'Device (VR00)' '$WORK/rng_only/tables/DSDT.dsl' | grep -q '0x00000010'"
+fi
+finish
