@@ -131,6 +131,13 @@ gzip -9n <"$W/changelog" >"$doc/changelog.gz"
 subst "$DEB/keel.8.in" "$W/$PKG.8" 0644
 gzip -9n <"$W/$PKG.8" >"$ST/usr/share/man/man8/$PKG.8.gz"
 subst "$DEB/lintian-overrides.in" "$ST/usr/share/lintian/overrides/$PKG" 0644
+if [ "$GUEST_EMBED" = y ] && [ "$GUEST_KERNEL" = guest/vmlinuz ]; then
+	{
+		echo "# Those strings are bytes of the embedded guest kernel and initramfs"
+		echo "# (compressed data), not Keel's messages."
+		echo "$PKG: spelling-error-in-binary * [usr/libexec/keel/$NAME/keel]"
+	} >>"$ST/usr/share/lintian/overrides/$PKG"
+fi
 for s in preinst postinst prerm postrm; do
 	subst "$DEB/$s.in" "$ST/DEBIAN/$s" 0755
 done
@@ -160,6 +167,12 @@ size=$(cd "$ST" && find . -path ./DEBIAN -prune -o -printf '%y %s\n' |
 vcpus="$NR_VCPUS vCPU(s), $CPU_MODEL"
 pins="vCPUs pinned to host CPUs $(echo "$VCPU_CPUS" | tr ' ' ,)"
 [ -n "$VCPU_CPUS" ] || pins="vCPUs not pinned"
+desc=$(echo "Keel is a KVM virtual machine monitor for fixed-function edge hosts." \
+	"This package holds the static image built from ${PROFILE}_defconfig ($vcpus, $pins," \
+	"VMM threads on $VMM_CPULIST), its systemd unit $PKG.service (not enabled on" \
+	"install), the host kernel parameters its board needs as a GRUB drop-in, and an SPDX" \
+	"SBOM of the build. Profiles install side by side; the install refuses a profile" \
+	"whose pinned host CPUs collide with an installed one." | fold -s -w 72 | sed 's/ *$//; s/^/ /')
 cat >"$ST/DEBIAN/control" <<EOF
 Package: $PKG
 Source: keel
@@ -171,13 +184,7 @@ Built-Using: $built_using
 Section: admin
 Priority: optional
 Description: Keel appliance VM, profile $PROFILE (board $BOARD)
- Keel is a KVM virtual machine monitor for fixed-function edge hosts. This
- package holds the static image built from ${PROFILE}_defconfig ($vcpus,
- $pins, VMM threads on $VMM_CPULIST), its systemd unit
- $PKG.service (not enabled on install), the host kernel parameters
- its board needs as a GRUB drop-in, and an SPDX SBOM of the build.
- Profiles install side by side; the install refuses a profile whose
- pinned host CPUs collide with an installed one.
+$desc
 EOF
 (cd "$ST" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
 	xargs -0 md5sum) >"$ST/DEBIAN/md5sums"

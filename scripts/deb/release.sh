@@ -55,9 +55,9 @@ build() {
 		cp "$b/keel" "$out/$pkg"
 		cp "$b/deb/root/usr/share/doc/$pkg/sbom.spdx.json" "$out/$pkg.spdx.json"
 	done
-	(cd "$out" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%P\n' | sort |
-		xargs sha256sum) >"$out/SHA256SUMS.tmp"
-	mv "$out/SHA256SUMS.tmp" "$out/SHA256SUMS"
+	(cd "$out" && find . -maxdepth 1 -type f -printf '%P\n' | sort |
+		xargs sha256sum) >"$broot/SHA256SUMS"
+	mv "$broot/SHA256SUMS" "$out/SHA256SUMS"
 	echo "  RELEASE $out/ ($(($(wc -l <"$out/SHA256SUMS"))) files, SHA256SUMS)"
 }
 

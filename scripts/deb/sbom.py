@@ -49,7 +49,7 @@ def run(*cmd):
 
 def owner(path):
     """The Debian package (name, version, source, source version) holding path."""
-    for p in (os.path.realpath(path), path):
+    for p in (path, os.path.realpath(path)):
         out = run("dpkg-query", "-S", p)
         if out:
             pkg = out.splitlines()[0].split(":")[0].split(",")[0].strip()
@@ -174,11 +174,12 @@ def main():
     musl_gcc = shutil.which("musl-gcc") or "/usr/bin/musl-gcc"
     doc.debian_input(musl_gcc, "BUILD_TOOL_OF", "musl-gcc, the compiler wrapper", main_id)
     gcc = shutil.which("gcc") or "/usr/bin/gcc"
-    doc.debian_input(gcc, "BUILD_TOOL_OF",
+    doc.debian_input(os.path.realpath(gcc), "BUILD_TOOL_OF",
                      f"the C compiler, gcc {run(gcc, '-dumpfullversion')}", main_id)
     doc.debian_input(run(gcc, "-print-prog-name=cc1"), "BUILD_TOOL_OF",
                      "the C compiler proper (cc1)", main_id)
-    doc.debian_input(shutil.which(run(gcc, "-print-prog-name=ld")) or "/usr/bin/ld", "BUILD_TOOL_OF",
+    ld = shutil.which(run(gcc, "-print-prog-name=ld")) or "/usr/bin/ld"
+    doc.debian_input(os.path.realpath(ld), "BUILD_TOOL_OF",
                      "the linker", main_id)
     doc.debian_input("/usr/include/linux/kvm.h", "BUILD_DEPENDENCY_OF",
                      "the kernel UAPI headers (KVM, boot protocol, seccomp)", main_id)
