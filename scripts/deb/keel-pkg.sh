@@ -32,11 +32,8 @@ SCRIPTS=$(cd "$(dirname "$0")/.." && pwd)
 SRC=$(dirname "$SCRIPTS")
 DEB=$SCRIPTS/deb
 PY=/usr/bin/python3
-
-die() {
-	echo "keel-pkg: error: $*" >&2
-	exit 1
-}
+ME=keel-pkg
+. "$DEB/lib.sh"
 
 [ $# -ge 2 ] || die "usage: $0 install <objtree> <destdir> <prefix> | deb <objtree>"
 cmd=$1

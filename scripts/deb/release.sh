@@ -19,11 +19,8 @@ export LC_ALL=C
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 JOBS=${RELEASE_JOBS:-2}
-
-die() {
-	echo "release: error: $*" >&2
-	exit 1
-}
+ME=release
+. "$SRC/scripts/deb/lib.sh"
 
 [ $# -ge 3 ] || die "usage: $0 release|release-verify <objtree> <defconfig>..."
 cmd=$1
