@@ -38,6 +38,8 @@ config-goals += guest-assets guest-assets-clean demo
 config-goals += fuzz fuzz-build fuzz-clean soak
 # The benchmarks build their own configurations (tests/bench/README).
 config-goals += bench
+# Releases build every defconfig in folders of their own (scripts/deb/release.sh).
+config-goals += release release-verify
 build-goals := $(filter-out $(config-goals),$(MAKECMDGOALS))
 mixed := $(and $(filter $(config-goals),$(MAKECMDGOALS)),$(build-goals))
 
@@ -300,18 +302,32 @@ bench: deps
 
 .PHONY: deps check bench FORCE
 
-# make install DESTDIR=<staging root> PREFIX=<prefix, default /usr>
+# make install DESTDIR=<staging root> PREFIX=<prefix, default /usr>: the
+# image under its profile's names (<name>: DEFCONFIG_NAME, '_' as '-'),
+# so profiles install side by side: $(PREFIX)/sbin/keel-<name>,
+# $(PREFIX)/libexec/keel/<name>/keel, keel-<name>.service, share/keel/<name>/.
+# make deb: the same as $(O)/keel-<name>_<version>_amd64.deb, with the GRUB
+# drop-in, docs, SBOM and maintainer scripts (scripts/deb/keel-pkg.sh).
 PREFIX ?= /usr
+KEEL_PKG := $(srctree)/scripts/deb/keel-pkg.sh
 install: $(objtree)/keel
-	$(quiet) INSTALL "$(DESTDIR)$(PREFIX)/bin/keel"
-	$(Q)install -D -m 0755 $(objtree)/keel $(DESTDIR)$(PREFIX)/bin/keel
-	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
-	$(Q)sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@PROFILE@|$(patsubst "%",%,$(CONFIG_DEFCONFIG_NAME))|g' \
-		-e 's|@VMM_CPUS@|$(patsubst "%",%,$(CONFIG_VMM_CPUS))|g' \
-		$(srctree)/scripts/keel.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/keel.service
-	$(Q)chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/keel.service
+	$(Q)$(KEEL_PKG) install $(objtree) "$(DESTDIR)" "$(PREFIX)"
 
-.PHONY: install
+deb: $(objtree)/keel
+	$(Q)KEEL_VERSION=$(VERSION) GUEST_CACHE=$(guest-cache) $(KEEL_PKG) deb $(objtree)
+
+.PHONY: install deb
+
+# make release [RELEASE_DEFCONFIGS="<path>..."]: every configs/*_defconfig
+# built into its image and .deb under $(O)/release/, with SHA256SUMS and
+# the SBOMs; make release-verify builds it all again in a second folder
+# and compares every byte (scripts/deb/release.sh).
+RELEASE_DEFCONFIGS ?= $(sort $(wildcard $(srctree)/configs/*_defconfig))
+release release-verify: deps
+	$(Q)KEEL_VERSION=$(VERSION) GUEST_CACHE=$(guest-cache) \
+		$(srctree)/scripts/deb/release.sh $@ $(objtree) $(RELEASE_DEFCONFIGS)
+
+.PHONY: release release-verify
 
 # The host kernel command line the configured board needs (from .config).
 host-cmdline: | $(objtree)/
@@ -348,7 +364,10 @@ help:
 	@echo '  bench               benchmarks vs QEMU: table, CSV and chart in $$(O)/bench/'
 	@echo '  fuzz                libFuzzer targets, FUZZ_SECONDS=N each (tests/fuzz/README)'
 	@echo '  soak                repeated boots and SIGTERMs: SOAK_RUNS= SOAK_SIGTERMS= SOAK_E2E='
-	@echo '  install             image and systemd unit into $$(DESTDIR)$$(PREFIX) (/usr)'
+	@echo '  install             image (sbin/keel-<profile>) and unit into $$(DESTDIR)$$(PREFIX) (/usr)'
+	@echo '  deb                 $$(O)/keel-<profile>_<version>_amd64.deb: image, unit, host setup, SBOM'
+	@echo '  release             every defconfig: image, .deb, SBOM, SHA256SUMS in $$(O)/release/'
+	@echo '  release-verify      build the release again in a second folder, compare every byte'
 	@echo '  demo                from a fresh machine: build edge_2s2c2t, boot real Linux, show its CPUs'
 	@echo '                      (DEMO_HOST=intel: nested on the emulated Intel host, kvm_intel)'
 	@echo '  guest-assets        the Debian cloud kernel and busybox initramfs in $$(O)/guest/'

@@ -33,6 +33,11 @@ vgabios:/usr/share/vgabios/vgabios.bin
 isolinux:/usr/lib/ISOLINUX/isolinux.bin
 syslinux-common:/usr/lib/syslinux/modules/bios/ldlinux.c32
 xorriso:/usr/bin/xorriso
+lintian:/usr/bin/lintian
+python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema/__init__.py
+reprepro:/usr/bin/reprepro
+systemd:/usr/bin/systemd-analyze
+xz-utils:/usr/bin/xz
 "
 
 missing=""

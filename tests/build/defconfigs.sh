@@ -41,14 +41,17 @@ for def in "$SRC"/configs/*_defconfig; do
 	fi
 done
 
-# make install: the image and a systemd unit under DESTDIR/PREFIX.
+# make install: the image and a systemd unit under DESTDIR/PREFIX, named
+# for the profile (scripts/deb/keel-pkg.sh; README "Putting Keel on an edge host").
 kmake "$WORK/tiny" install DESTDIR="$WORK/root" PREFIX=/opt/keel
-check "install: image in DESTDIR/PREFIX/bin" cmp -s "$WORK/tiny/keel" "$WORK/root/opt/keel/bin/keel"
+check "install: image in DESTDIR/PREFIX/libexec/keel/tiny, command sbin/keel-tiny" \
+	sh -c "cmp -s '$WORK/tiny/keel' '$WORK/root/opt/keel/libexec/keel/tiny/keel' &&
+		test -x '$WORK/root/opt/keel/sbin/keel-tiny'"
 check "install: systemd unit runs the installed image" \
-	grep -qx 'ExecStart=/opt/keel/bin/keel' "$WORK/root/opt/keel/lib/systemd/system/keel.service"
+	grep -qx 'ExecStart=/opt/keel/sbin/keel-tiny' "$WORK/root/opt/keel/lib/systemd/system/keel-tiny.service"
 check "install: unit names the profile" \
 	grep -q 'Description=Keel appliance VM (tiny_defconfig)' \
-	"$WORK/root/opt/keel/lib/systemd/system/keel.service"
+	"$WORK/root/opt/keel/lib/systemd/system/keel-tiny.service"
 
 # "make" without a configuration says what to do.
 if kmake "$WORK/empty"; then

@@ -133,7 +133,7 @@ check "host-cmdline without .config: names the fix" grep -q "run 'make <name>_de
 o=$WORK/install
 if kmake "$o" edge_2s2c2t_defconfig && kmake "$o" install DESTDIR="$WORK/root" PREFIX=/usr; then
 	check "install: the unit's CPUAffinity= is VMM_CPUS (0-1,16-17)" \
-		grep -qx 'CPUAffinity=0-1,16-17' "$WORK/root/usr/lib/systemd/system/keel.service"
+		grep -qx 'CPUAffinity=0-1,16-17' "$WORK/root/usr/lib/systemd/system/keel-edge-2s2c2t.service"
 else
 	sed 's/^/      | /' "$WORK/make.out"
 	fail "install of edge_2s2c2t"
