@@ -266,6 +266,17 @@ check_virtio() {
 	fi
 }
 
+# check_quiet: the default profile boots quietly: no error-level kernel
+# line, no keel warning (absent hardware is answered as absent, not logged)
+check_quiet() {
+	[ "$name" = tiny ] || return 0
+	check "$name: no error-level kernel line (kernel errors: $(guest 'kernel errors'))" \
+		test "$(guest 'kernel errors')" = 0
+	# (the pre-flight's warnings are about L1, which is not booted isolated)
+	check "$name: keel printed no warning or error about the guest" \
+		bash -c "! grep -E 'keel: (warning|error):' '$LOG' | grep -qv 'keel: warning: pre-flight:'"
+}
+
 # check_case <host>: every check of one run, and its times
 check_case() {
 	local before=$fails
@@ -277,6 +288,7 @@ check_case() {
 	check_model
 	check_virtio
 	[ "$1" = amd ] || check_flags
+	[ "$1" = intel ] || check_quiet
 	if [ "$fails" -ne "$before" ]; then
 		echo "      run-nested: $(tail -1 "$OUT")"
 		sed 's/^/      err | /' "$ERR" | tail -20
