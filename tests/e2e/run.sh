@@ -428,7 +428,14 @@ done
 
 # The Intel host: the same images and checks, plus check_flags. Runs go
 # side by side (INTEL_JOBS), the checks follow in order.
-case $HOSTS:${E2E_FILTER:-} in *" intel ":) topo_build ;; esac
+# The probe topology subset on Intel (E2E_INTEL_TOPO=1): off by default
+# until its batch boot is shown to hand back every job's status (in the
+# clean-clone run of 2026-12-05 the console lost its end at power-off)
+if [ "${E2E_INTEL_TOPO:-0}" = 1 ]; then
+	case $HOSTS:${E2E_FILTER:-} in *" intel ":) topo_build ;; esac
+else
+	echo "    note: the Intel probe topology subset is off (E2E_INTEL_TOPO=1 runs it)"
+fi
 if [ -n "$intel$topo_names" ]; then
 	echo "    Intel host (Bochs, kvm_intel):$intel${topo_names:+ topology}, $INTEL_JOBS at a time"
 	for name in ${topo_names:+topology} $intel; do
