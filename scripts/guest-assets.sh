@@ -119,17 +119,38 @@ modpattern() {
 	echo "./lib/modules/$KVER/*/$(echo "$1" | sed 's/[-_]/[-_]/g').ko"
 }
 
-# modfile <root> <module name>: path of the module's file below <root>, or ""
-modfile() {
-	find "$1/lib/modules/$KVER" -name '*.ko' 2>/dev/null |
-		grep -E "/$(echo "$2" | sed 's/[-_]/[-_]/g')\\.ko\$" | head -1
+# Module lookups stay inside this shell: a fork costs milliseconds here,
+# and a guest build asks thousands of them. MODS maps a module name ('-'
+# as '_') to its file below the root extract last filled; DEPS caches
+# what a file's .modinfo depends on. Results come back in REPLY.
+declare -A MODS=() DEPS=()
+
+# modindex <root>: MODS from the .ko files below <root>
+modindex() {
+	local f n
+	MODS=()
+	while IFS= read -r f; do
+		n=${f##*/}
+		n=${n%.ko}
+		n=${n//-/_}
+		[ -n "${MODS[$n]:-}" ] || MODS[$n]=$f
+	done < <(find "$1/lib/modules/$KVER" -name '*.ko' 2>/dev/null | sort)
 }
 
-# moddeps <file>: the module names it depends on (its .modinfo)
+# modfile <module name>: REPLY = its file below the indexed root, or ""
+modfile() {
+	local n=${1//-/_}
+	REPLY=${MODS[$n]:-}
+}
+
+# moddeps <file>: REPLY = the module names it depends on (its .modinfo)
 moddeps() {
-	objcopy -O binary -j .modinfo "$1" "$TMP/modinfo" ||
-		die "cannot read .modinfo of $1 (objcopy: apt-get install binutils)"
-	tr '\0' '\n' <"$TMP/modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
+	if [ -z "${DEPS[$1]+set}" ]; then
+		objcopy -O binary -j .modinfo "$1" "$TMP/modinfo" ||
+			die "cannot read .modinfo of $1 (objcopy: apt-get install binutils)"
+		DEPS[$1]=$(tr '\0' '\n' <"$TMP/modinfo" | sed -n 's/^depends=//p' | tr ',' ' ')
+	fi
+	REPLY=${DEPS[$1]}
 }
 
 # extract <root> <module...>: the kernel image, config and the modules with
@@ -147,11 +168,13 @@ extract() {
 	tar -x -f "$TMP/pkg.tar" -C "$root" --wildcards "./boot/vmlinuz-$KVER" \
 		"./boot/config-$KVER" ||
 		die "$DEB has no ./boot/vmlinuz-$KVER: is scripts/guest-kernel.conf right?"
+	modindex "$root"
 	want=$*
 	while :; do
 		missing=
 		for m in $want; do
-			[ -n "$(modfile "$root" "$m")" ] || missing="$missing $m"
+			modfile "$m"
+			[ -n "$REPLY" ] || missing="$missing $m"
 		done
 		if [ -n "$missing" ]; then
 			pats=
@@ -160,14 +183,18 @@ extract() {
 			done
 			# shellcheck disable=SC2086
 			tar -x -f "$TMP/pkg.tar" -C "$root" --wildcards $pats 2>/dev/null || true
+			modindex "$root"
 			for m in $missing; do
-				[ -n "$(modfile "$root" "$m")" ] ||
+				modfile "$m"
+				[ -n "$REPLY" ] ||
 					die "module $m is not in $(basename "$DEB") (built in, or misspelt?)"
 			done
 		fi
 		new=
 		for m in $want; do
-			for d in $(moddeps "$(modfile "$root" "$m")"); do
+			modfile "$m"
+			moddeps "$REPLY"
+			for d in $REPLY; do
 				case " $want $new " in
 				*" $d "*) ;;
 				*) new="$new $d" ;;
@@ -178,44 +205,59 @@ extract() {
 		want="$want$new"
 	done
 	# load order: depth first, dependencies before their users
-	: >"$TMP/order"
+	ORDER=()
 	for m in "$@"; do
-		visit "$root" "$m"
+		visit "$m"
 	done
-	sed "s|^$root/||" "$TMP/order" >"$root/order"
+	printf '%s\n' "${ORDER[@]#"$root/"}" >"$root/order"
+	local mods=("${ORDER[@]}") f dep
 	: >"$root/lib/modules/$KVER/modules.dep"
-	while read -r f; do
-		: >"$TMP/closure"
-		closure "$root" "$f"
+	for f in "${mods[@]}"; do
+		CLOSURE=()
+		closure "$f"
 		# modprobe loads a line's dependencies from the last to the first
-		{
-			printf '%s:' "${f#"$root/lib/modules/$KVER/"}"
-			tac "$TMP/closure" | grep -vxF "$f" |
-				sed "s|^$root/lib/modules/$KVER/| |" | tr -d '\n'
-			echo
-		} >>"$root/lib/modules/$KVER/modules.dep"
-	done <"$TMP/order"
+		dep="${f#"$root/lib/modules/$KVER/"}:"
+		for ((i = ${#CLOSURE[@]} - 1; i >= 0; i--)); do
+			[ "${CLOSURE[i]}" = "$f" ] || dep="$dep ${CLOSURE[i]#"$root/lib/modules/$KVER/"}"
+		done
+		echo "$dep" >>"$root/lib/modules/$KVER/modules.dep"
+	done
 }
 
-# visit <root> <module>: append its file to $TMP/order after its deps
+# member <word> <list...>: whether the word is one of the list
+member() {
+	local w=$1 x
+	shift
+	for x; do
+		[ "$x" = "$w" ] && return 0
+	done
+	return 1
+}
+
+# visit <module>: append its file to ORDER after its deps
 visit() {
 	local f d
-	f=$(modfile "$1" "$2")
-	grep -qxF "$f" "$TMP/order" && return 0
-	for d in $(moddeps "$f"); do
-		visit "$1" "$d"
+	modfile "$1"
+	f=$REPLY
+	member "$f" ${ORDER[@]+"${ORDER[@]}"} && return 0
+	moddeps "$f"
+	for d in $REPLY; do
+		visit "$d"
 	done
-	echo "$f" >>"$TMP/order"
+	ORDER+=("$f")
 }
 
-# closure <root> <file>: the file and all it depends on, in load order
+# closure <file>: append the file and all it depends on to CLOSURE, in
+# load order
 closure() {
 	local d
-	grep -qxF "$2" "$TMP/closure" && return 0
-	for d in $(moddeps "$2"); do
-		closure "$1" "$(modfile "$1" "$d")"
+	member "$1" ${CLOSURE[@]+"${CLOSURE[@]}"} && return 0
+	moddeps "$1"
+	for d in $REPLY; do
+		modfile "$d"
+		closure "$REPLY"
 	done
-	echo "$2" >>"$TMP/closure"
+	CLOSURE+=("$1")
 }
 
 # pack <staging dir> <out>: cpio newc, sorted, owner 0, fixed mtimes;
@@ -249,12 +291,18 @@ busybox_root() {
 		"$1/sys" "$1/tmp" "$1/run" "$1/root" "$1/etc"
 	cp "$bb" "$1/bin/busybox"
 	chmod 0755 "$1/bin/busybox"
+	local links=() a
 	for a in $("$bb" --list-full); do
 		case $a in
 		bin/busybox | linuxrc) ;;
-		*) ln -s /bin/busybox "$1/$a" ;;
+		*) links+=("$1/$a") ;;
 		esac
 	done
+	# one process for the few hundred links, not one ln each
+	need python3 python3
+	/usr/bin/python3 -c 'import os, sys
+for link in sys.argv[1:]:
+    os.symlink("/bin/busybox", link)' "${links[@]}"
 }
 
 # outdir <file>: make its folder, mark generated folders as such for git
@@ -296,11 +344,11 @@ initramfs)
 		chmod 0644 "$st/$f"
 	done <"$TMP/pkg/order"
 	cp "$TMP/pkg/lib/modules/$KVER/modules.dep" "$st/lib/modules/$KVER/"
-	: >"$TMP/order"
+	ORDER=()
 	for m in $GUEST_LOAD_MODULES; do
-		visit "$TMP/pkg" "$m"
+		visit "$m"
 	done
-	sed "s|^$TMP/pkg||" "$TMP/order" >"$st/etc/virtio-modules"
+	printf '%s\n' "${ORDER[@]#"$TMP/pkg"}" >"$st/etc/virtio-modules"
 	outdir "$out"
 	pack "$st" "$out"
 	;;
