@@ -23,6 +23,7 @@ export GUEST_CACHE=${GUEST_CACHE:-$WORK/guest-cache}
 . "$SRC/tests/lib.sh"
 . "$SRC/tests/e2e/lib.sh"
 . "$SRC/tests/kvm.sh"
+. "$SRC/tests/e2e/crash.sh"
 PAIRS=${2:-150}
 CMDLINE="console=ttyS0 quiet panic=-1"
 # real Linux cannot boot on a software /dev/kvm (NOTES.md): always nested
@@ -38,21 +39,6 @@ if ! kmake "$o" defconfig DEFCONFIG="$WORK/ab.defconfig" || ! kmake "$o" guest-a
 	fail "crash-ab: build"
 	finish
 fi
-
-# signature <console> <stderr>: what a crash looked like, one word
-signature() {
-	if grep -q 'triple fault' "$2"; then
-		echo triple-fault
-	elif grep -q 'KVM internal error' "$2"; then
-		echo kvm-internal-error
-	elif grep -q 'Kernel panic' "$1"; then
-		echo guest-panic
-	elif grep -q 'KEEL-E2E: booted' "$1"; then
-		echo stopped-after-init
-	else
-		echo no-init
-	fi
-}
 
 # one_pair <pair>: Keel then QEMU -M pc; runs where the images run (L1)
 one_pair() {
@@ -79,7 +65,7 @@ one_pair() {
 			# 15 minutes: this machine was starved, not a crash (kept apart)
 			res=timeout sig=-
 		else
-			res=crash sig=$(signature "$out" "$err")
+			res=crash sig=$(crash_signature "$out" "$err")
 		fi
 		echo "$p $vmm $res $(awk "BEGIN {printf \"%.1f\", $t1 - $t0}") $rc $sig" \
 			>>"$WORK/ab.log"
