@@ -47,7 +47,8 @@ subst() {
 	sed -e "s|@PKG@|$PKG|g" -e "s|@NAME@|$NAME|g" -e "s|@PROFILE@|$PROFILE|g" \
 		-e "s|@VCPU_CPUS@|$VCPU_CPUS|g" -e "s|@VMM_CPUS@|$VMM_CPULIST|g" \
 		-e "s|@EXEC@|${EXEC:-}|g" -e "s|@VERSION@|${KEEL_VERSION:-}|g" \
-		-e "s|@DATE@|${DATE:-}|g" -e "s|@UPKG@|$(echo "$PKG" | tr a-z A-Z)|g" "$1" >"$2"
+		-e "s|@DATE@|${DATE:-}|g" -e "s|@UPKG@|$(echo "$PKG" | tr a-z A-Z)|g" \
+		-e "s|@HOST_CMDLINE@|${HOST_CMDLINE:-}|g" "$1" >"$2"
 	chmod "$3" "$2"
 }
 

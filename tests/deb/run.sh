@@ -7,7 +7,8 @@
 #  3. the SBOM: SPDX 2.3 (schema + checksums) and every input named
 #  4. systemd-analyze verify accepts the unit
 #  5. dpkg in a scratch root: two profiles side by side, a third whose pins
-#     collide refused with the CPUs named, -r / --purge leave nothing behind
+#     collide refused with the CPUs named, a fourth built for another board
+#     refused with both boards' host parameters, -r / --purge leave nothing behind
 #  6. make install: the same names, two profiles side by side
 #  7. the README section's commands, run as written (host-changing commands
 #     recorded by stubs, dpkg confined to a scratch root)
@@ -33,6 +34,11 @@ probe_defconfig "$SRC/configs/edge_2s2c2t_defconfig" "$D/edge_b_defconfig" 0 \
 	'CONFIG_VCPU_PIN_TABLE="0=4 1=20 2=5 3=21 4=12 5=28 6=13 7=29"'
 probe_defconfig "$SRC/configs/edge_2s2c2t_defconfig" "$D/edge_c_defconfig" 0 \
 	'CONFIG_VCPU_PIN_TABLE="0=6 1=19 2=7 3=3 4=14 5=30 6=15 7=31"'
+# D is built for another board (edge-8): CPU 6, free of A's and B's pins,
+# but its host kernel parameters differ from theirs.
+probe_defconfig "$SRC/configs/tiny_defconfig" "$D/edge_d_defconfig" 0 \
+	'# CONFIG_BOARD_PC2 is not set' CONFIG_BOARD_EDGE_8=y 'CONFIG_VCPU_PIN_TABLE="0=6"' \
+	'CONFIG_VMM_CPUS="0"'
 
 # 1. Two checkouts of the working tree at different paths, each a git
 # repository with the same commit (same tree, author, dates: same hash).
@@ -76,8 +82,8 @@ make -C "$A" O="$WORK/out-a" RELEASE_DEFCONFIGS="$D/edge_a_defconfig" release-ve
 	>"$WORK/verify2.out" 2>&1
 check "release-verify: a changed file fails, named" grep -q 'DIFFERS keel-edge-a.spdx.json' "$WORK/verify2.out"
 
-# The other two profiles, as packages (make deb).
-for p in b c; do
+# The other profiles, as packages (make deb).
+for p in b c d; do
 	o=$WORK/prof-$p
 	if kmake "$o" defconfig DEFCONFIG="$D/edge_${p}_defconfig" && kmake "$o" -j2 deb; then
 		eval "deb${p^^}=\$(cat \"\$o/deb/deb-path\")"
@@ -153,13 +159,21 @@ check "keel-edge-c is not installed, keel-edge-a and -b are" sh -c "
 	! dpkg --root='$R' -s keel-edge-c 2>/dev/null | grep -q '^Status: install ok installed' &&
 	dpkg --root='$R' -s keel-edge-a | grep -q '^Status: install ok installed' &&
 	dpkg --root='$R' -s keel-edge-b | grep -q '^Status: install ok installed'"
+rdpkg -i "$debD" >"$WORK/dpkg-d.out" 2>&1
+check "dpkg -i keel-edge-d (another board): refused" test $? != 0
+check "refusal names both boards' host parameters" grep -q \
+	"keel-edge-d: error: built for another board than installed keel-edge-a: its host kernel parameters are 'isolcpus=managed_irq,domain,1-3,5-7 nohz_full=1-3,5-7 rcu_nocbs=1-3,5-7 irqaffinity=0,4', keel-edge-a's are 'isolcpus=managed_irq,domain,2-7,10-15,18-23,26-31" \
+	"$WORK/dpkg-d.out"
+sed -n '/keel-edge-d: error/p' "$WORK/dpkg-d.out" | head -2 | sed 's/^/      | /'
+check "keel-edge-d is not installed" sh -c \
+	"! dpkg --root='$R' -s keel-edge-d 2>/dev/null | grep -q '^Status: install ok installed'"
 rdpkg -i "$debA" >"$WORK/dpkg-a2.out" 2>&1
 check "dpkg -i keel-edge-a again (reinstall/upgrade path): accepted" test $? = 0
 rdpkg -r keel-edge-a keel-edge-b >"$WORK/dpkg-r.out" 2>&1
 check "dpkg -r: removed" test $? = 0
 check "dpkg -r: only the conffile (GRUB drop-in) is kept" sh -c "cd '$R' &&
 	test -f etc/default/grub.d/keel-edge-a.cfg && ! test -e usr/libexec/keel/edge-a"
-rdpkg --purge keel-edge-a keel-edge-b keel-edge-c >"$WORK/dpkg-p.out" 2>&1
+rdpkg --purge keel-edge-a keel-edge-b keel-edge-c keel-edge-d >"$WORK/dpkg-p.out" 2>&1
 check "dpkg --purge: purged" test $? = 0
 snapshot >"$WORK/after"
 check "dpkg -i/-r/--purge round trip leaves nothing behind" diff "$WORK/before" "$WORK/after"
