@@ -149,22 +149,22 @@ check "image, command, unit, GRUB drop-in, host-cmdline, pins, docs in place" sh
 check "/usr/sbin/keel-edge-a runs: --version" sh -c "'$R/usr/sbin/keel-edge-a' --version | grep -q 'edge_a'"
 rdpkg -i "$debB" >"$WORK/dpkg-b.out" 2>&1
 check "dpkg -i keel-edge-b: installs side by side (disjoint pins)" test $? = 0
-rdpkg -i "$debC" >"$WORK/dpkg-c.out" 2>&1
-check "dpkg -i keel-edge-c: refused (pins collide)" test $? != 0
-check "refusal names the CPUs and the installed profile" grep -q \
-	'keel-edge-c: error: host CPU collision with installed keel-edge-a: keel-edge-c pins vCPUs to host CPU(s) 3,19, which keel-edge-a pins its vCPUs to' \
-	"$WORK/dpkg-c.out"
-sed -n '/keel-edge-c: error/p' "$WORK/dpkg-c.out" | head -2 | sed 's/^/      | /'
+# refused <p> <why> <what the refusal names> <its line>: dpkg -i of
+# keel-edge-<p> fails, its error line is printed and says that
+refused() {
+	rdpkg -i "$(eval echo "\$deb${1^^}")" >"$WORK/dpkg-$1.out" 2>&1
+	check "dpkg -i keel-edge-$1: refused ($2)" test $? != 0
+	check "refusal names $3" grep -qF "$4" "$WORK/dpkg-$1.out"
+	sed -n "/keel-edge-$1: error/p" "$WORK/dpkg-$1.out" | head -2 | sed 's/^/      | /'
+}
+refused c "pins collide" "the CPUs and the installed profile" \
+	'keel-edge-c: error: host CPU collision with installed keel-edge-a: keel-edge-c pins vCPUs to host CPU(s) 3,19, which keel-edge-a pins its vCPUs to'
 check "keel-edge-c is not installed, keel-edge-a and -b are" sh -c "
 	! dpkg --root='$R' -s keel-edge-c 2>/dev/null | grep -q '^Status: install ok installed' &&
 	dpkg --root='$R' -s keel-edge-a | grep -q '^Status: install ok installed' &&
 	dpkg --root='$R' -s keel-edge-b | grep -q '^Status: install ok installed'"
-rdpkg -i "$debD" >"$WORK/dpkg-d.out" 2>&1
-check "dpkg -i keel-edge-d (another board): refused" test $? != 0
-check "refusal names both boards' host parameters" grep -q \
-	"keel-edge-d: error: built for another board than installed keel-edge-a: its host kernel parameters are 'isolcpus=managed_irq,domain,1-3,5-7 nohz_full=1-3,5-7 rcu_nocbs=1-3,5-7 irqaffinity=0,4', keel-edge-a's are 'isolcpus=managed_irq,domain,2-7,10-15,18-23,26-31" \
-	"$WORK/dpkg-d.out"
-sed -n '/keel-edge-d: error/p' "$WORK/dpkg-d.out" | head -2 | sed 's/^/      | /'
+refused d "another board" "both boards' host parameters" \
+	"keel-edge-d: error: built for another board than installed keel-edge-a: its host kernel parameters are 'isolcpus=managed_irq,domain,1-3,5-7 nohz_full=1-3,5-7 rcu_nocbs=1-3,5-7 irqaffinity=0,4', keel-edge-a's are 'isolcpus=managed_irq,domain,2-7,10-15,18-23,26-31"
 check "keel-edge-d is not installed" sh -c \
 	"! dpkg --root='$R' -s keel-edge-d 2>/dev/null | grep -q '^Status: install ok installed'"
 rdpkg -i "$debA" >"$WORK/dpkg-a2.out" 2>&1
