@@ -51,8 +51,8 @@ int fds_reserve(void)
 			continue;
 		null = open("/dev/null", O_RDWR);
 		if (null != fd) {
-			pr_err("descriptor %d is closed and /dev/null cannot take its place: %s", fd,
-			       null < 0 ? strerror(errno) : "another number was given");
+			pr_err("descriptor %d is closed and /dev/null cannot take its place: %s",
+			       fd, null < 0 ? strerror(errno) : "another number was given");
 			return -1;
 		}
 	}

@@ -37,14 +37,14 @@
 #define KEEL_FD_DEV_STOP 7 /* eventfd: the device threads end */
 
 /* The smallest power of two >= n, at least 8. */
-#define KEEL_FD_POW2(n)                                                                     \
-	((n) <= 8 ? 8 :                                                                     \
-	 (n) <= 16 ? 16 :                                                                   \
-	 (n) <= 32 ? 32 :                                                                   \
-	 (n) <= 64 ? 64 :                                                                   \
-	 (n) <= 128 ? 128 :                                                                 \
-	 (n) <= 256 ? 256 :                                                                 \
-	 (n) <= 512 ? 512 :                                                                 \
+#define KEEL_FD_POW2(n)     \
+	((n) <= 8   ? 8 :   \
+	 (n) <= 16  ? 16 :  \
+	 (n) <= 32  ? 32 :  \
+	 (n) <= 64  ? 64 :  \
+	 (n) <= 128 ? 128 : \
+	 (n) <= 256 ? 256 : \
+	 (n) <= 512 ? 512 : \
 		      1024)
 
 #define KEEL_FD_VCPU_BLOCK KEEL_FD_POW2(CONFIG_NR_VCPUS)
@@ -55,7 +55,7 @@
 #define KEEL_FD_DEV_KICKS 4 /* at most this many queues per device */
 #define KEEL_FD_DEV_BACKENDS 4
 #define KEEL_FD_DEV_BASE (KEEL_FD_VCPU_BASE + KEEL_FD_VCPU_BLOCK)
-#define KEEL_FD_DEV(slot) (KEEL_FD_DEV_BASE + (slot) * KEEL_FD_DEV_BLOCK)
+#define KEEL_FD_DEV(slot) (KEEL_FD_DEV_BASE + (slot)*KEEL_FD_DEV_BLOCK)
 #define KEEL_FD_DEV_LOOP(slot) (KEEL_FD_DEV(slot) + 0) /* the device thread's epoll */
 #define KEEL_FD_DEV_IRQ(slot) (KEEL_FD_DEV(slot) + 1) /* irqfd eventfd */
 #define KEEL_FD_DEV_KICK(slot, q) (KEEL_FD_DEV(slot) + 4 + (q)) /* ioeventfd eventfds */

@@ -132,7 +132,8 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 	}
 	if (stop_fd < 0)
 		stop_fd = new_eventfd(dev, KEEL_FD_DEV_STOP);
-	dev->epoll_fd = fd_pin(epoll_create1(EPOLL_CLOEXEC), KEEL_FD_DEV_LOOP(slot->slot), dev->name);
+	dev->epoll_fd =
+		fd_pin(epoll_create1(EPOLL_CLOEXEC), KEEL_FD_DEV_LOOP(slot->slot), dev->name);
 	if (stop_fd < 0 || dev->epoll_fd < 0 || epoll_add(dev, stop_fd, EPOLLIN, TAG_STOP))
 		return -1;
 	dev->irq_fd = new_eventfd(dev, KEEL_FD_DEV_IRQ(slot->slot));

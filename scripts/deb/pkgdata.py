@@ -226,7 +226,7 @@ def unit_sandbox(cfg):
 
 def cmd_sandbox(p):
     print("# systemd sandboxing from the profile's configuration (scripts/deb/pkgdata.py:")
-    print("# unit_sandbox), around keel's own (README, \"Sandbox and seccomp\").")
+    print("# unit_sandbox), around keel's own (README, \"Hardening\").")
     for key, value, why in unit_sandbox(p.cfg):
         print(f"# {why}")
         values = value if isinstance(value, list) else [value]

@@ -127,16 +127,16 @@ struct rule {
 #define ARG(k, s, a, an, v, w) ARG_(k, s, a, an, v, #v, w)
 #define FUTEX(k, op, w) ARG_(k, "futex", 1, "op", op, #op, w)
 /* The call on descriptor ref (n: its number or backend). */
-#define FD(k, s, ref, n, name, w)                                                               \
-	{                                                                                       \
-		.kinds = (k), .sys = (s), .fd = (ref), .fd_num = (n), .fd_name = (name),        \
-		.why = (w)                                                                      \
+#define FD(k, s, ref, n, name, w)                                                        \
+	{                                                                                \
+		.kinds = (k), .sys = (s), .fd = (ref), .fd_num = (n), .fd_name = (name), \
+		.why = (w)                                                               \
 	}
-#define IOCTL_FD(k, ref, n, name, req, w)                                                       \
-	{                                                                                       \
-		.kinds = (k), .sys = "ioctl", .nr_conds = 1,                                    \
-		.conds = { { 1, "request", (req), #req } }, .fd = (ref), .fd_num = (n),         \
-		.fd_name = (name), .why = (w)                                                   \
+#define IOCTL_FD(k, ref, n, name, req, w)                                               \
+	{                                                                               \
+		.kinds = (k), .sys = "ioctl", .nr_conds = 1,                            \
+		.conds = { { 1, "request", (req), #req } }, .fd = (ref), .fd_num = (n), \
+		.fd_name = (name), .why = (w)                                           \
 	}
 
 /*
@@ -250,8 +250,8 @@ static const struct rule rules[] = {
 #define SLOT_NET(slot, ...) [slot] = NET,
 #define SLOT_RNG(slot, ...) [slot] = RNG,
 static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = {
-	KEEL_VIRTIO_BLK(SLOT_BLK) KEEL_VIRTIO_NET(SLOT_NET) KEEL_VIRTIO_RNG(SLOT_RNG)
-	[KEEL_VIRTIO_NR_SLOTS] = -1,
+	KEEL_VIRTIO_BLK(SLOT_BLK) KEEL_VIRTIO_NET(SLOT_NET)
+		KEEL_VIRTIO_RNG(SLOT_RNG)[KEEL_VIRTIO_NR_SLOTS] = -1,
 };
 
 /* A rule as added to one kind's filter: fd conditions resolved to numbers. */
@@ -350,8 +350,9 @@ static void resolve(int kind)
 			c->src = r;
 			c->nr_conds = 0;
 			if (nfd)
-				c->conds[c->nr_conds++] =
-					(struct ccond){ .arg = 0, .mask = mask[f], .value = val[f] };
+				c->conds[c->nr_conds++] = (struct ccond){ .arg = 0,
+									  .mask = mask[f],
+									  .value = val[f] };
 			for (unsigned int j = 0; j < r->nr_conds; j++)
 				c->conds[c->nr_conds++] =
 					(struct ccond){ .arg = r->conds[j].arg,
@@ -592,10 +593,9 @@ static void __attribute__((format(printf, 2, 3))) text(FILE *out, const char *fm
 
 static bool same_line(const struct rule *a, const struct rule *b)
 {
-	return !strcmp(a->sys, b->sys) && a->fd == FD_ANY && b->fd == FD_ANY &&
-	       a->nr_conds == 1 && b->nr_conds == 1 &&
-	       a->conds[0].arg == b->conds[0].arg && strcmp(a->conds[0].arg_name, "request") &&
-	       !strcmp(a->why, b->why);
+	return !strcmp(a->sys, b->sys) && a->fd == FD_ANY && b->fd == FD_ANY && a->nr_conds == 1 &&
+	       b->nr_conds == 1 && a->conds[0].arg == b->conds[0].arg &&
+	       strcmp(a->conds[0].arg_name, "request") && !strcmp(a->why, b->why);
 }
 
 /*
@@ -615,7 +615,8 @@ static void kind_text(FILE *out, enum kind kind)
 			char conds[256] = "";
 			size_t n = 0;
 
-			uint32_t val[2 * KEEL_VIRTIO_NR_SLOTS + 2], mask[2 * KEEL_VIRTIO_NR_SLOTS + 2];
+			uint32_t val[2 * KEEL_VIRTIO_NR_SLOTS + 2],
+				mask[2 * KEEL_VIRTIO_NR_SLOTS + 2];
 			unsigned int nfd;
 
 			if (!(r->kinds & (1u << kind)) || done[j] || strcmp(r->sys, rules[i].sys))
@@ -629,11 +630,10 @@ static void kind_text(FILE *out, enum kind kind)
 				n += (size_t)snprintf(conds + n, sizeof(conds) - n, "fd=%s (",
 						      r->fd_name);
 				for (unsigned int f = 0; f < nfd; f++)
-					n += (size_t)snprintf(conds + n, sizeof(conds) - n,
-							      mask[f] == 0xffffffffu ? "%s%u" :
-										       "%s%u-%u",
-							      f ? "|" : "", val[f],
-							      val[f] + ~mask[f]);
+					n += (size_t)snprintf(
+						conds + n, sizeof(conds) - n,
+						mask[f] == 0xffffffffu ? "%s%u" : "%s%u-%u",
+						f ? "|" : "", val[f], val[f] + ~mask[f]);
 				n += (size_t)snprintf(conds + n, sizeof(conds) - n, ")%s",
 						      r->nr_conds ? " " : "");
 			}

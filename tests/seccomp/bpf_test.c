@@ -68,8 +68,8 @@ enum outcome {
 	NET_ONLY, /* expectation: allowed for the net filter with VIRTIO_NET, else trapped */
 };
 
-static const char *const outcome_names[] = { "allowed", "trapped", "killed",
-					     "exit 42", "other",   "rng only", "net only" };
+static const char *const outcome_names[] = { "allowed", "trapped",  "killed",  "exit 42",
+					     "other",	"rng only", "net only" };
 
 /* Special calls that need more than syscall(2). */
 enum how { SYSCALL, INT80, SIGNAL_RETURN };
@@ -144,8 +144,8 @@ static const struct call calls[] = {
 	     SYS_ioctl, VCPU0, 0x100000000L | KVM_RUN),
 	CALL("ioctl KVM_GET_REGS zero-extended", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, VCPU0,
 	     (long)KVM_GET_REGS),
-	CALL("ioctl KVM_GET_REGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl,
-	     VCPU0, SEXT(KVM_GET_REGS)),
+	CALL("ioctl KVM_GET_REGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, VCPU0,
+	     SEXT(KVM_GET_REGS)),
 	CALL("ioctl KVM_GET_SREGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl,
 	     VCPU0, SEXT(KVM_GET_SREGS)),
 	CALL("ioctl KVM_IRQ_LINE", SERIAL, SERIAL, TRAPPED, SYS_ioctl, KEEL_FD_VM, KVM_IRQ_LINE),
@@ -430,8 +430,8 @@ static int i386_abi_present(void)
 #define SLOT_NET(slot, ...) [slot] = NET,
 #define SLOT_RNG(slot, ...) [slot] = RNG,
 static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = {
-	KEEL_VIRTIO_BLK(SLOT_BLK) KEEL_VIRTIO_NET(SLOT_NET) KEEL_VIRTIO_RNG(SLOT_RNG)
-	[KEEL_VIRTIO_NR_SLOTS] = -1,
+	KEEL_VIRTIO_BLK(SLOT_BLK) KEEL_VIRTIO_NET(SLOT_NET)
+		KEEL_VIRTIO_RNG(SLOT_RNG)[KEEL_VIRTIO_NR_SLOTS] = -1,
 };
 
 #define K(kind) (1u << (kind))
@@ -469,7 +469,7 @@ static void make_probes(void)
 {
 	const unsigned int serial = IS_SERIAL ? K(VCPU) : 0;
 	const unsigned int offload = IS_OFFLOADS ? K(NET) : 0;
-	static const int others[] = { KEEL_FD_STDIN, KEEL_FD_STDOUT, KEEL_FD_KVM, KEEL_FD_VM,
+	static const int others[] = { KEEL_FD_STDIN,  KEEL_FD_STDOUT,	KEEL_FD_KVM,	KEEL_FD_VM,
 				      KEEL_FD_SIGNAL, KEEL_FD_DEV_STOP, KEEL_FD_VCPU(0) };
 
 	probe(K_ALL, SYS_write, KEEL_FD_STDERR, 0, 0, 0, "write on stderr");
@@ -541,7 +541,7 @@ static pid_t victim;
 
 static void make_signal_calls(struct call *c, unsigned int *n)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
+	static const int sigs[] = { SIGSEGV, SIGBUS,  SIGILL,  SIGFPE, SIGABRT,
 				    SIGUSR1, SIGTERM, SIGKILL, SIGSYS };
 	static char names[5 * 9][64];
 
@@ -699,8 +699,8 @@ int main(void)
 
 			checks++;
 			if (got != TRAPPED) {
-				printf("FAIL %s filter: %s: %s, expected trapped\n", filters[kind].kind,
-				       sc[i].what, outcome_names[got]);
+				printf("FAIL %s filter: %s: %s, expected trapped\n",
+				       filters[kind].kind, sc[i].what, outcome_names[got]);
 				fails++;
 				sent++;
 			}

@@ -25,8 +25,7 @@ int main(int argc, char **argv)
 	int kind = argc > 1 ? atoi(argv[1]) : SECCOMP_THREAD_VCPU;
 
 	prctl(PR_SET_NAME, "keel-sigsys", 0, 0, 0);
-	if (kind < 0 || kind >= SECCOMP_THREAD_KINDS ||
-	    seccomp_enter((enum seccomp_thread)kind))
+	if (kind < 0 || kind >= SECCOMP_THREAD_KINDS || seccomp_enter((enum seccomp_thread)kind))
 		return 2;
 	/* forbidden for every kind: the handler logs it and keel dies by SIGSYS */
 	syscall(SYS_socket, -1L, -1L, -1L);
