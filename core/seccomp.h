@@ -34,6 +34,22 @@ enum seccomp_thread {
 /* clang-format on */
 
 /*
+ * The thread kind of the device in each virtio-mmio slot, the rows of
+ * generated/keel_virtio.h (include core/fds.h), for a table by slot:
+ * static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
+ * The filters give each kind the descriptors of its slots (core/fds.h).
+ */
+#define SECCOMP_SLOT_BLK(slot, ...) [slot] = SECCOMP_THREAD_BLK,
+#define SECCOMP_SLOT_NET(slot, ...) [slot] = SECCOMP_THREAD_NET,
+#define SECCOMP_SLOT_RNG(slot, ...) [slot] = SECCOMP_THREAD_RNG,
+#define SECCOMP_SLOT_KINDS_INIT                                                       \
+	{                                                                             \
+		KEEL_VIRTIO_BLK(SECCOMP_SLOT_BLK)                                     \
+		KEEL_VIRTIO_NET(SECCOMP_SLOT_NET)                                     \
+			KEEL_VIRTIO_RNG(SECCOMP_SLOT_RNG)[KEEL_VIRTIO_NR_SLOTS] = -1, \
+	}
+
+/*
  * Harden the calling thread for its kind. For the main thread it also
  * sets the limits that apply once every thread exists (RLIMIT_NPROC).
  * Logs why and returns -1 on failure, which is fatal: the gate below

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "core/fds.h"
+#include "core/seccomp.h"
 #include "core/thread_kinds.h"
 
 #ifndef CONFIG_SECCOMP_TEST_VIOLATION
@@ -246,13 +247,9 @@ static const struct rule rules[] = {
 };
 
 /* The kind of the device in each virtio-mmio slot (generated/keel_virtio.h). */
-#define SLOT_BLK(slot, ...) [slot] = BLK,
-#define SLOT_NET(slot, ...) [slot] = NET,
-#define SLOT_RNG(slot, ...) [slot] = RNG,
-static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = {
-	KEEL_VIRTIO_BLK(SLOT_BLK) KEEL_VIRTIO_NET(SLOT_NET)
-		KEEL_VIRTIO_RNG(SLOT_RNG)[KEEL_VIRTIO_NR_SLOTS] = -1,
-};
+static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
+_Static_assert(SECCOMP_THREAD_BLK == BLK && SECCOMP_THREAD_NET == NET && SECCOMP_THREAD_RNG == RNG,
+	       "enum kind follows enum seccomp_thread (core/thread_kinds.h)");
 
 /* A rule as added to one kind's filter: fd conditions resolved to numbers. */
 struct ccond {

@@ -43,6 +43,7 @@
 #include <generated/keel_seccomp.h>
 
 #include "core/fds.h"
+#include "core/seccomp.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #ifndef SYS_SECCOMP
@@ -426,13 +427,7 @@ static int i386_abi_present(void)
  *    the descriptors its thread kind owns. Probed with the real numbers
  *    (not open in the child: the call fails with EBADF if it passes).
  */
-#define SLOT_BLK(slot, ...) [slot] = BLK,
-#define SLOT_NET(slot, ...) [slot] = NET,
-#define SLOT_RNG(slot, ...) [slot] = RNG,
-static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = {
-	KEEL_VIRTIO_BLK(SLOT_BLK) KEEL_VIRTIO_NET(SLOT_NET)
-		KEEL_VIRTIO_RNG(SLOT_RNG)[KEEL_VIRTIO_NR_SLOTS] = -1,
-};
+static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
 
 #define K(kind) (1u << (kind))
 #define K_ALL (K(MAIN) | K(VCPU) | K(BLK) | K(NET) | K(RNG))
