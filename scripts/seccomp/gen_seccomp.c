@@ -248,7 +248,8 @@ static const struct rule rules[] = {
 
 /* The kind of the device in each virtio-mmio slot (generated/keel_virtio.h). */
 static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
-_Static_assert(SECCOMP_THREAD_BLK == BLK && SECCOMP_THREAD_NET == NET && SECCOMP_THREAD_RNG == RNG,
+_Static_assert((int)SECCOMP_THREAD_BLK == BLK && (int)SECCOMP_THREAD_NET == NET &&
+		       (int)SECCOMP_THREAD_RNG == RNG,
 	       "enum kind follows enum seccomp_thread (core/thread_kinds.h)");
 
 /* A rule as added to one kind's filter: fd conditions resolved to numbers. */
