@@ -150,6 +150,7 @@ void *vcpu_thread(void *arg)
 	snprintf(name, sizeof(name), "keel-vcpu%u", vcpu->index);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
 	if (pin_vcpu_thread(vcpu)) {
+		seccomp_fail_gate(); /* the main thread waits for this thread's filter */
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}
