@@ -39,15 +39,17 @@ enum seccomp_thread {
  * static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
  * The filters give each kind the descriptors of its slots (core/fds.h).
  */
+/* clang-format off */
 #define SECCOMP_SLOT_BLK(slot, ...) [slot] = SECCOMP_THREAD_BLK,
 #define SECCOMP_SLOT_NET(slot, ...) [slot] = SECCOMP_THREAD_NET,
 #define SECCOMP_SLOT_RNG(slot, ...) [slot] = SECCOMP_THREAD_RNG,
-#define SECCOMP_SLOT_KINDS_INIT                                                       \
-	{                                                                             \
-		KEEL_VIRTIO_BLK(SECCOMP_SLOT_BLK)                                     \
-		KEEL_VIRTIO_NET(SECCOMP_SLOT_NET)                                     \
-			KEEL_VIRTIO_RNG(SECCOMP_SLOT_RNG)[KEEL_VIRTIO_NR_SLOTS] = -1, \
-	}
+#define SECCOMP_SLOT_KINDS_INIT {					\
+	KEEL_VIRTIO_BLK(SECCOMP_SLOT_BLK)				\
+	KEEL_VIRTIO_NET(SECCOMP_SLOT_NET)				\
+	KEEL_VIRTIO_RNG(SECCOMP_SLOT_RNG)				\
+	[KEEL_VIRTIO_NR_SLOTS] = -1,					\
+}
+/* clang-format on */
 
 /*
  * Harden the calling thread for its kind. For the main thread it also
