@@ -156,10 +156,10 @@ obj-$(CONFIG_VIRTIO_NET) += devices/virtio/net.o devices/virtio/tap.o
 # a generated header: the static image carries no libseccomp (NOTES.md).
 # The tool follows the per-symbol stamps (scripts/fixdep.py) of the CONFIG_
 # symbols it reads, so only those regenerate the filters.
-obj-y += core/seccomp.o core/sandbox.o
+obj-y += core/seccomp.o core/sandbox.o core/fds.o
 SECCOMP_GEN := $(objtree)/include/hostprogs/gen_seccomp
 SECCOMP_H := $(objtree)/include/generated/keel_seccomp.h
-SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -I$(srctree) -Wall -Wextra -Werror -Wshadow \
+SECCOMP_GEN_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -I$(srctree) -I$(objtree)/include -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	-include $(objtree)/include/generated/autoconf.h
 ifeq ($(CONFIG_SECCOMP),y)

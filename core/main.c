@@ -15,6 +15,7 @@
 #include "core/bus.h"
 #include "core/config.h"
 #include "core/console.h"
+#include "core/fds.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "core/preflight.h"
@@ -81,6 +82,9 @@ static int boot(void)
 	int status = KEEL_EXIT_ERROR;
 
 	trace_boot("main");
+	/* Descriptors at their fixed numbers (core/fds.h), nothing inherited. */
+	if (fds_reserve())
+		return KEEL_EXIT_ERROR;
 	/* The host first; then this thread to VMM_CPUS, before any other thread exists. */
 	if (preflight_boot() || pin_process_init())
 		return KEEL_EXIT_ERROR;
@@ -93,12 +97,19 @@ static int boot(void)
 	if (vm_create_vcpus(&vm) || console_init(&vm.console) || sandbox_enter())
 		goto out;
 	trace_boot("vcpus-created");
-	vm_start_vcpus(&vm); /* on failure it requests the stop itself */
-	/* Device threads: after the sandbox, before the last thread is counted. */
-	if (arch_start_device_threads())
+	/*
+	 * The vCPU threads wait at the gate (core/seccomp.h) until every
+	 * thread, this one included, has its filter: no guest instruction
+	 * runs next to an unfiltered thread. Any failure is fatal: the gate
+	 * fails, the guest never runs, keel stops with status 1.
+	 */
+	if (vm_start_vcpus(&vm) || arch_start_device_threads() ||
+	    seccomp_enter(SECCOMP_THREAD_MAIN) || seccomp_open_gate()) {
+		seccomp_fail_gate();
 		vm_request_stop(KEEL_EXIT_ERROR);
-	if (seccomp_enter(SECCOMP_THREAD_MAIN))
-		vm_request_stop(KEEL_EXIT_ERROR);
+	} else {
+		trace_boot("gate-open");
+	}
 	status = vm_run_main_loop(&vm);
 	arch_stop_device_threads(); /* before vm_destroy frees guest RAM */
 	bus_print_absent(); /* TRACE_BOOT only */

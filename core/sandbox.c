@@ -20,6 +20,7 @@
 
 #include <linux/capability.h>
 
+#include "core/fds.h"
 #include "core/kconfig.h"
 #include "core/log.h"
 #include "core/sandbox.h"
@@ -218,6 +219,9 @@ int sandbox_enter(void)
 {
 	int nofile = 0;
 
+	/* Every descriptor at its fixed number, no other (core/fds.h). */
+	if (fds_seal())
+		return -1;
 	/* No new privileges, inherited by every thread started from here on. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		pr_err("sandbox: prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));

@@ -7,10 +7,14 @@
  * linked with libseccomp (scripts/seccomp/gen_seccomp.c); the image only
  * installs them with seccomp(2) (musl has no wrapper) and has no
  * libseccomp. The default action is SECCOMP_RET_TRAP: SIGSYS in the
- * offending thread, handled below.
+ * offending thread, handled below (one log line, then death by SIGSYS
+ * inside the handler: it never returns).
  */
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -90,18 +94,24 @@ static const char *ioctl_name(uint32_t req)
 }
 
 /*
- * SIGSYS: one log line naming the thread, its filter and the call, then
- * the terminal, then death by SIGSYS. SA_RESETHAND has made SIGSYS fatal
- * again, and the thread re-executes the same system call on return (the
- * trap leaves rip after the 2-byte syscall instruction and rax holding the
- * call's number): the filter traps it again and the kernel ends keel with
- * SIGSYS, exit status 128+31, with the call in the kernel's audit log too.
+ * SIGSYS: one log line naming the thread, its filter and the call, the
+ * terminal restored, then death by SIGSYS from inside the handler: it
+ * makes the same call with the same arguments again, which the filter
+ * traps again; SIGSYS is blocked here and its handler was reset
+ * (SA_RESETHAND), so the kernel unblocks it and applies the default
+ * action: keel ends, status 128+31, with the call in the kernel's audit
+ * log too. The handler never returns: nothing an attacker changes in the
+ * saved context (another thread can write this stack) is ever resumed,
+ * and a second forbidden call from any thread meanwhile kills at once.
+ * It only reads its own tables, bounds-checked, and writes to stderr.
  */
 static void sigsys_handler(int sig, siginfo_t *si, void *context)
 {
 	ucontext_t *uc = context;
+	const greg_t *r = uc->uc_mcontext.gregs;
 	struct line l = { .len = 0 };
 	long nr = si->si_syscall;
+	int kind = thread_kind;
 
 	if (si->si_code != SYS_SECCOMP) {
 		/* kill -SYS from outside: the default action, after the terminal. */
@@ -112,14 +122,14 @@ static void sigsys_handler(int sig, siginfo_t *si, void *context)
 	put_str(&l, "keel: error: seccomp: thread ");
 	put_str(&l, thread_name[0] ? thread_name : "?");
 	put_str(&l, " (");
-	put_str(&l, thread_kind >= 0 ? filters[thread_kind].kind : "no");
+	put_str(&l, kind >= 0 && kind < SECCOMP_THREAD_KINDS ? filters[kind].kind : "no");
 	put_str(&l, " filter) made a forbidden system call: ");
 	put_str(&l, syscall_name(nr));
 	put_str(&l, " (");
 	put_num(&l, (unsigned long)nr, 10);
 	put_str(&l, ")");
 	if (nr == SYS_ioctl) {
-		uint32_t req = (uint32_t)uc->uc_mcontext.gregs[REG_RSI];
+		uint32_t req = (uint32_t)r[REG_RSI];
 		const char *name = ioctl_name(req);
 
 		put_str(&l, " request ");
@@ -136,8 +146,8 @@ static void sigsys_handler(int sig, siginfo_t *si, void *context)
 		/* nowhere left to say it */
 	}
 	tty_restore();
-	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)((uintptr_t)si->si_call_addr - 2);
-	uc->uc_mcontext.gregs[REG_RAX] = nr;
+	syscall(nr, r[REG_RDI], r[REG_RSI], r[REG_RDX], r[REG_R10], r[REG_R8], r[REG_R9]);
+	__builtin_trap(); /* not reached: the same call cannot pass the same filter */
 }
 
 /* Process-wide, once, before the first filter of any thread. */
@@ -152,7 +162,7 @@ static void install_sigsys_handler(void)
 			strerror(errno));
 }
 
-#ifdef KEEL_SECCOMP_TEST
+#if defined(KEEL_SECCOMP_TEST) && !defined(KEEL_SECCOMP_TEST_INSTALL_FAILS)
 /* SECCOMP_TEST_VIOLATION (test builds only): a forbidden call, on purpose. */
 static void test_violation(void)
 {
@@ -178,6 +188,11 @@ static int install_filter(enum seccomp_thread kind)
 		.filter = (struct sock_filter *)filters[kind].bpf,
 	};
 
+#ifdef KEEL_SECCOMP_TEST_INSTALL_FAILS
+	/* SECCOMP_TEST_VIOLATION "<thread>:install": the kernel refuses an empty program. */
+	if (kind == KEEL_SECCOMP_TEST_KIND)
+		prog.len = 0;
+#endif
 	pthread_once(&sigsys_once, install_sigsys_handler);
 	/* No SECCOMP_FILTER_FLAG_TSYNC: this thread's filter is its own. */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) {
@@ -188,7 +203,7 @@ static int install_filter(enum seccomp_thread kind)
 		return -1;
 	}
 	thread_kind = kind;
-#ifdef KEEL_SECCOMP_TEST
+#if defined(KEEL_SECCOMP_TEST) && !defined(KEEL_SECCOMP_TEST_INSTALL_FAILS)
 	if (kind == KEEL_SECCOMP_TEST_KIND)
 		test_violation();
 #endif
@@ -208,7 +223,67 @@ static int install_filter(enum seccomp_thread kind)
 }
 #endif /* CONFIG_SECCOMP */
 
-int seccomp_enter(enum seccomp_thread kind)
+/*
+ * The gate (seccomp_open_gate): how many threads will exist (the main
+ * thread and those counted by seccomp_thread_started), how many have
+ * their filter, and whether the guest may run. Futex words: the filters
+ * allow FUTEX_WAIT/WAKE_PRIVATE, and musl's condition variables would
+ * need FUTEX_REQUEUE.
+ */
+enum { GATE_CLOSED, GATE_OPEN, GATE_FAILED };
+static atomic_int nr_threads = 1;
+static atomic_int nr_filtered;
+static atomic_int gate = GATE_CLOSED;
+
+static void futex_wait(atomic_int *word, int val)
+{
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(atomic_int *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+void seccomp_thread_started(void)
+{
+	atomic_fetch_add(&nr_threads, 1);
+}
+
+void seccomp_fail_gate(void)
+{
+	atomic_store(&gate, GATE_FAILED);
+	futex_wake(&gate);
+	atomic_fetch_add(&nr_filtered, 0x10000); /* wakes seccomp_open_gate */
+	futex_wake(&nr_filtered);
+}
+
+int seccomp_open_gate(void)
+{
+	for (;;) {
+		int done = atomic_load(&nr_filtered);
+
+		if (atomic_load(&gate) == GATE_FAILED)
+			return -1;
+		if (done >= atomic_load(&nr_threads))
+			break;
+		futex_wait(&nr_filtered, done);
+	}
+	atomic_store(&gate, GATE_OPEN);
+	futex_wake(&gate);
+	return 0;
+}
+
+int seccomp_wait_gate(void)
+{
+	int g;
+
+	while ((g = atomic_load(&gate)) == GATE_CLOSED)
+		futex_wait(&gate, GATE_CLOSED);
+	return g == GATE_OPEN ? 0 : -1;
+}
+
+static int harden(enum seccomp_thread kind)
 {
 	if (prctl(PR_GET_NAME, thread_name, 0, 0, 0))
 		thread_name[0] = '\0';
@@ -222,6 +297,18 @@ int seccomp_enter(enum seccomp_thread kind)
 		return -1;
 	}
 	return install_filter(kind);
+}
+
+int seccomp_enter(enum seccomp_thread kind)
+{
+	if (harden(kind)) {
+		/* Fatal: no thread runs the guest, keel stops (the caller asks). */
+		seccomp_fail_gate();
+		return -1;
+	}
+	atomic_fetch_add(&nr_filtered, 1);
+	futex_wake(&nr_filtered);
+	return 0;
 }
 
 void seccomp_print(FILE *f)

@@ -15,7 +15,8 @@
  *
  * A forbidden call raises SIGSYS in the thread that made it: the handler
  * logs the thread, the call's number and name (and an ioctl's request),
- * restores the terminal and lets keel die by SIGSYS (status 128+31).
+ * restores the terminal and makes keel die by SIGSYS (status 128+31)
+ * without returning (README, "Seccomp").
  */
 #include <stdio.h>
 
@@ -33,11 +34,45 @@ enum seccomp_thread {
 /* clang-format on */
 
 /*
+ * The thread kind of the device in each virtio-mmio slot, the rows of
+ * generated/keel_virtio.h (include core/fds.h), for a table by slot:
+ * static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
+ * The filters give each kind the descriptors of its slots (core/fds.h).
+ */
+/* clang-format off */
+#define SECCOMP_SLOT_BLK(slot, ...) [slot] = SECCOMP_THREAD_BLK,
+#define SECCOMP_SLOT_NET(slot, ...) [slot] = SECCOMP_THREAD_NET,
+#define SECCOMP_SLOT_RNG(slot, ...) [slot] = SECCOMP_THREAD_RNG,
+#define SECCOMP_SLOT_KINDS_INIT {					\
+	KEEL_VIRTIO_BLK(SECCOMP_SLOT_BLK)				\
+	KEEL_VIRTIO_NET(SECCOMP_SLOT_NET)				\
+	KEEL_VIRTIO_RNG(SECCOMP_SLOT_RNG)				\
+	[KEEL_VIRTIO_NR_SLOTS] = -1,					\
+}
+/* clang-format on */
+
+/*
  * Harden the calling thread for its kind. For the main thread it also
  * sets the limits that apply once every thread exists (RLIMIT_NPROC).
- * Logs why and returns -1 on failure: the caller stops the VM.
+ * Logs why and returns -1 on failure, which is fatal: the gate below
+ * fails (no thread runs the guest) and the caller stops the VM.
  */
 int seccomp_enter(enum seccomp_thread kind);
+
+/*
+ * The gate: no guest instruction runs before every keel thread has its
+ * filter. Whoever starts a keel thread counts it once pthread_create
+ * succeeded (seccomp_thread_started). vCPU threads wait after their own
+ * filter, before the first KVM_RUN (seccomp_wait_gate: 0, or -1 when
+ * startup failed: end without running the guest). The main thread,
+ * once it started every thread and has its own filter, waits for theirs
+ * and opens the gate (seccomp_open_gate: 0, or -1 when one failed).
+ * seccomp_fail_gate: startup failed; every waiter gets -1.
+ */
+void seccomp_thread_started(void);
+int seccomp_wait_gate(void);
+int seccomp_open_gate(void);
+void seccomp_fail_gate(void);
 
 /* keel --print-seccomp: the allowlist of each thread kind and the sandbox. */
 void seccomp_print(FILE *f);

@@ -8,7 +8,8 @@
  * (scripts/seccomp/gen_seccomp.c: names, --print-seccomp titles, which
  * kinds the image starts) and the devices (their virtio_dev_ops name
  * their kind) are made from. A device with a thread of its own adds a
- * row here and its system calls in gen_seccomp.c.
+ * row here and its system calls in gen_seccomp.c, naming the descriptors
+ * of its slot they use (core/fds.h: OWN_LOOP, OWN_BACKEND n, ...).
  *
  * X(ID, name, enabled, title): SECCOMP_THREAD_<ID>; name as in
  * keel_seccomp_bpf_<name> and SECCOMP_TEST_VIOLATION; enabled: this

@@ -21,17 +21,28 @@ void tty_restore(void)
 	}
 }
 
-static void fatal_signal(int sig)
+/*
+ * tcsetattr is async-signal-safe; SA_RESETHAND has made the signal fatal
+ * again. A fault (si_code > 0: the kernel's) is not raised again: the
+ * instruction runs again on return and keel dies by the same signal,
+ * without tkill, which no thread's seccomp filter allows (it could reach
+ * any process of keel's user). A signal sent with kill() is raised again:
+ * before the filters that ends keel by it; after them the tkill is itself
+ * forbidden and keel ends by SIGSYS, logged (core/seccomp.c).
+ */
+static void fatal_signal(int sig, siginfo_t *si, void *uc)
 {
-	/* tcsetattr is async-signal-safe; SA_RESETHAND makes raise() fatal. */
+	(void)uc;
 	tty_restore();
-	raise(sig);
+	if (si->si_code <= 0)
+		raise(sig);
 }
 
 static void restore_on_fatal_signals(void)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };
-	struct sigaction sa = { .sa_handler = fatal_signal, .sa_flags = SA_RESETHAND };
+	struct sigaction sa = { .sa_sigaction = fatal_signal,
+				.sa_flags = SA_SIGINFO | SA_RESETHAND };
 
 	sigemptyset(&sa.sa_mask);
 	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/arch.h"
 #include "core/bus.h"
@@ -34,11 +37,37 @@ int vcpu_signals_init(void)
 	return 0;
 }
 
+/*
+ * The kick is a per-vCPU POSIX timer that signals its own thread
+ * (SIGEV_THREAD_ID), armed by the main thread: timer ids are local to
+ * keel's process, so the main thread's filter allows timer_settime and
+ * no tkill, which could signal any process of keel's user.
+ */
+static int kick_timer_init(struct vcpu *vcpu)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIG_KICK };
+
+	sev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &vcpu->kick_timer)) {
+		pr_err("vCPU %u: timer_create (its kick): %s", vcpu->index, strerror(errno));
+		return -1;
+	}
+	__atomic_store_n(&vcpu->kick_ready, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
 void vcpu_kick(struct vcpu *vcpu)
 {
-	/* immediate_exit covers the window between the stop check and KVM_RUN. */
+	const struct itimerspec now = { .it_value = { .tv_nsec = 1 } };
+
+	/*
+	 * immediate_exit covers the window between the stop check and
+	 * KVM_RUN, and a thread that has no timer yet: it checks the stop
+	 * request before its first KVM_RUN.
+	 */
 	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-	pthread_kill(vcpu->thread, SIG_KICK);
+	if (__atomic_load_n(&vcpu->kick_ready, __ATOMIC_ACQUIRE))
+		timer_settime(vcpu->kick_timer, 0, &now, NULL);
 }
 
 static void handle_io(struct kvm_run *run)
@@ -121,16 +150,25 @@ void *vcpu_thread(void *arg)
 	snprintf(name, sizeof(name), "keel-vcpu%u", vcpu->index);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
 	if (pin_vcpu_thread(vcpu)) {
+		seccomp_fail_gate(); /* the main thread waits for this thread's filter */
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (kick_timer_init(vcpu)) {
+		seccomp_fail_gate();
+		vm_request_stop(KEEL_EXIT_ERROR);
+		return NULL;
+	}
 	if (seccomp_enter(SECCOMP_THREAD_VCPU)) {
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}
+	/* No guest instruction before every keel thread has its filter. */
+	if (seccomp_wait_gate())
+		return NULL;
 
 	if (vcpu->index == 0)
 		trace_boot("first-kvm-run");

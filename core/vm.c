@@ -15,9 +15,11 @@
 #include "core/kconfig.h"
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/fds.h"
 #include "core/irq.h"
 #include "core/log.h"
 #include "core/numa.h"
+#include "core/seccomp.h"
 #include "core/vm.h"
 
 struct vm *the_vm;
@@ -61,6 +63,8 @@ static int open_kvm(struct vm *vm)
 	int api;
 
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd >= 0)
+		vm->kvm_fd = fd_pin(vm->kvm_fd, KEEL_FD_KVM, "/dev/kvm");
 	if (vm->kvm_fd < 0) {
 		if (errno == ENOENT)
 			pr_err("cannot open /dev/kvm: no such device; this host has no KVM: enable "
@@ -80,6 +84,28 @@ static int open_kvm(struct vm *vm)
 	return kvm_check_caps(vm->kvm_fd, core_caps, sizeof(core_caps) / sizeof(core_caps[0]));
 }
 
+/*
+ * The main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT), made with
+ * the other descriptors: the main thread's filter allows no new one.
+ */
+static int create_signalfd(struct vm *vm)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	vm->signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (vm->signal_fd < 0) {
+		pr_err("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	vm->signal_fd = fd_pin(vm->signal_fd, KEEL_FD_SIGNAL, "the signalfd");
+	return vm->signal_fd < 0 ? -1 : 0;
+}
+
 int vm_create(struct vm *vm)
 {
 	struct guest_mem_layout layout = {
@@ -90,7 +116,7 @@ int vm_create(struct vm *vm)
 	int sz;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = vm->vm_fd = vm->stop_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->stop_fd = vm->signal_fd = -1;
 	atomic_store(&vm->stop_status, -1);
 	the_vm = vm;
 	if (open_kvm(vm))
@@ -100,6 +126,9 @@ int vm_create(struct vm *vm)
 		pr_err("KVM_CREATE_VM: %s", strerror(errno));
 		return -1;
 	}
+	vm->vm_fd = fd_pin(vm->vm_fd, KEEL_FD_VM, "the VM");
+	if (vm->vm_fd < 0)
+		return -1;
 	sz = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (sz <= 0) {
 		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
@@ -111,6 +140,9 @@ int vm_create(struct vm *vm)
 		pr_err("eventfd: %s", strerror(errno));
 		return -1;
 	}
+	vm->stop_fd = fd_pin(vm->stop_fd, KEEL_FD_STOP, "the stop eventfd");
+	if (vm->stop_fd < 0 || create_signalfd(vm))
+		return -1;
 	if (arch_vm_init(vm))
 		return -1;
 	arch_mem_layout(layout.size, &layout.hole_start, &layout.hole_end);
@@ -132,6 +164,9 @@ int vm_create_vcpus(struct vm *vm)
 			pr_err("KVM_CREATE_VCPU %u (APIC ID %u): %s", i, v->id, strerror(errno));
 			return -1;
 		}
+		v->fd = fd_pin(v->fd, KEEL_FD_VCPU(i), "a vCPU");
+		if (v->fd < 0)
+			return -1;
 		vm->nr_vcpus = i + 1;
 		v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 		if (v->run == MAP_FAILED) {
@@ -156,6 +191,7 @@ int vm_start_vcpus(struct vm *vm)
 			return -1;
 		}
 		vm->vcpus[i].started = 1;
+		seccomp_thread_started();
 	}
 	return 0;
 }
@@ -223,19 +259,8 @@ static int handle_signal(int sfd)
 
 int vm_run_main_loop(struct vm *vm)
 {
-	sigset_t set;
-	int sfd, status = -1;
+	int sfd = vm->signal_fd, status = -1;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0) {
-		pr_err("signalfd: %s", strerror(errno));
-		vm_request_stop(KEEL_EXIT_ERROR);
-	}
 	while (atomic_load(&vm->stop_status) < 0) {
 		struct pollfd fds[3] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
@@ -270,8 +295,6 @@ int vm_run_main_loop(struct vm *vm)
 		if (vm->vcpus[i].started)
 			pthread_join(vm->vcpus[i].thread, NULL);
 	}
-	if (sfd >= 0)
-		close(sfd);
 	return status;
 }
 
@@ -290,4 +313,6 @@ void vm_destroy(struct vm *vm)
 		close(vm->kvm_fd);
 	if (vm->stop_fd >= 0)
 		close(vm->stop_fd);
+	if (vm->signal_fd >= 0)
+		close(vm->signal_fd);
 }

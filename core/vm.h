@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <linux/kvm.h>
 
@@ -20,6 +21,8 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	int started;
+	timer_t kick_timer; /* signals this vCPU's thread (vcpu_kick) */
+	int kick_ready;
 };
 
 struct vm {
@@ -30,6 +33,7 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[CONFIG_NR_VCPUS];
 	int stop_fd; /* eventfd: a stop was requested */
+	int signal_fd; /* the main loop's: SIGTERM, SIGINT, SIGHUP, SIGQUIT */
 	atomic_int stop_status; /* -1 while running */
 	struct console_sink console; /* set by the platform's console device */
 	uint64_t rsdp_gpa;

@@ -38,6 +38,7 @@ python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema/__init__.py
 reprepro:/usr/bin/reprepro
 systemd:/usr/bin/systemd-analyze
 xz-utils:/usr/bin/xz
+strace:/usr/bin/strace
 "
 
 missing=""

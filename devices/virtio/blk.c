@@ -611,6 +611,9 @@ int virtio_blk_create(const struct virtio_slot *slot, unsigned int index, const 
 		       hint ? "_READONLY=y" : "");
 		goto fail;
 	}
+	b->fd = virtio_pin_fd(slot, 0, b->fd);
+	if (b->fd < 0)
+		goto fail;
 	/* Two writers of one image corrupt it: refuse a second keel on it. */
 	if (flock(b->fd, (readonly ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
 		pr_err("virtio %s: the disk image %s (%s_IMAGE) is in use by another process (%s)",

@@ -456,8 +456,10 @@ fail:
 int virtio_net_create(const struct virtio_slot *slot, unsigned int index, const char *tap,
 		      const char *mac, bool offloads)
 {
+	struct virtio_net *n;
 	struct virtio_dev *dev;
-	int fd = tap_open(tap, offloads);
+	/* At their fixed numbers before the epoll registrations (keyed by number). */
+	int fd = virtio_pin_fd(slot, 0, tap_open(tap, offloads));
 
 	if (fd < 0)
 		return -1;
@@ -466,6 +468,10 @@ int virtio_net_create(const struct virtio_slot *slot, unsigned int index, const 
 		close(fd);
 		return -1;
 	}
+	n = dev->priv;
+	n->rx_ep = dev->fds[0] = virtio_pin_fd(slot, 1, n->rx_ep);
+	if (n->rx_ep < 0)
+		return -1;
 	if (virtio_dev_register(dev, slot))
 		return -1;
 	pr_info("%s: tap %s, MAC %s, %s", dev->name, tap, mac,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/bus.h"
+#include "core/fds.h"
 #include "core/irq.h"
 #include "core/log.h"
 #include "core/seccomp.h"
@@ -76,13 +77,25 @@ static int epoll_add(struct virtio_dev *dev, int fd, uint32_t events, uint64_t t
 	return 0;
 }
 
-static int new_eventfd(struct virtio_dev *dev)
+_Static_assert(VIRTIO_MAX_QUEUES <= KEEL_FD_DEV_KICKS, "a kick eventfd per queue (core/fds.h)");
+
+/* An eventfd at its fixed number (core/fds.h), before anything registers it. */
+static int new_eventfd(struct virtio_dev *dev, int num)
 {
 	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
 	if (fd < 0)
 		pr_err("virtio %s: eventfd: %s", dev->name, strerror(errno));
-	return fd;
+	return fd_pin(fd, num, dev->name);
+}
+
+int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
+{
+	if (n >= KEEL_FD_DEV_BACKENDS) {
+		close(fd);
+		return -1;
+	}
+	return fd_pin(fd, KEEL_FD_DEV_BACKEND(slot->slot, n), "virtio backend");
 }
 
 int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
@@ -118,15 +131,16 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 		dev->vq[q].name = queue_names[i][q];
 	}
 	if (stop_fd < 0)
-		stop_fd = new_eventfd(dev);
-	dev->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+		stop_fd = new_eventfd(dev, KEEL_FD_DEV_STOP);
+	dev->epoll_fd =
+		fd_pin(epoll_create1(EPOLL_CLOEXEC), KEEL_FD_DEV_LOOP(slot->slot), dev->name);
 	if (stop_fd < 0 || dev->epoll_fd < 0 || epoll_add(dev, stop_fd, EPOLLIN, TAG_STOP))
 		return -1;
-	dev->irq_fd = new_eventfd(dev);
+	dev->irq_fd = new_eventfd(dev, KEEL_FD_DEV_IRQ(slot->slot));
 	if (dev->irq_fd < 0 || irq_add_irqfd(dev->irq_fd, slot->gsi))
 		return -1;
 	for (unsigned int q = 0; q < ops->nr_queues; q++) {
-		dev->kick_fd[q] = new_eventfd(dev);
+		dev->kick_fd[q] = new_eventfd(dev, KEEL_FD_DEV_KICK(slot->slot, q));
 		if (dev->kick_fd[q] < 0 ||
 		    irq_add_ioeventfd(dev->kick_fd[q], slot->base + VIRTIO_MMIO_QUEUE_NOTIFY, 4,
 				      q) ||
@@ -231,6 +245,7 @@ int virtio_start_threads(void)
 			return -1;
 		}
 		dev->started = true;
+		seccomp_thread_started();
 	}
 	return 0;
 }

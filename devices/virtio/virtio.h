@@ -127,6 +127,15 @@ struct virtio_dev {
 int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot);
 
 /*
+ * Device setup: move backend descriptor n (0..3) of the device in slot
+ * (the image; the tap, its epoll) to its fixed number (core/fds.h), so
+ * that only its thread kind's filter lets calls reach it. Do it before
+ * anything registers the descriptor by number (epoll). Returns the new
+ * number, or -1 (logged; fd closed).
+ */
+int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd);
+
+/*
  * Device setup, before the threads start (before or after
  * virtio_dev_register): watch a backend fd (EPOLLIN/EPOLLOUT..., EPOLLET
  * allowed). Returns 0, or -1 (logged) when VIRTIO_MAX_FDS are taken.

@@ -59,8 +59,13 @@ stage() {
 		"$root$prefix/lib/systemd/system" "$root$prefix/share/keel/$NAME"
 	install -m 0755 "$O/keel" "$root$prefix/libexec/keel/$NAME/keel"
 	ln -sfn "../libexec/keel/$NAME/keel" "$root$prefix/sbin/$PKG"
-	EXEC=$prefix/sbin/$PKG subst "$SCRIPTS/keel.service.in" \
-		"$root$prefix/lib/systemd/system/$PKG.service" 0644
+	# the unit, with the sandboxing of this configuration in place of @SANDBOX@
+	$PY "$DEB/pkgdata.py" sandbox "$O" >"$O/unit-sandbox.tmp"
+	EXEC=$prefix/sbin/$PKG subst "$SCRIPTS/keel.service.in" "$O/unit.tmp" 0644
+	sed -e "/^@SANDBOX@\$/{r $O/unit-sandbox.tmp" -e 'd}' "$O/unit.tmp" \
+		>"$root$prefix/lib/systemd/system/$PKG.service"
+	chmod 0644 "$root$prefix/lib/systemd/system/$PKG.service"
+	rm -f "$O/unit.tmp" "$O/unit-sandbox.tmp"
 	printf '%s\n' "$HOST_CMDLINE" >"$root$prefix/share/keel/$NAME/host-cmdline"
 	$PY "$DEB/pkgdata.py" pins "$O" >"$root$prefix/share/keel/$NAME/pins"
 	chmod 0644 "$root$prefix/share/keel/$NAME/host-cmdline" "$root$prefix/share/keel/$NAME/pins"

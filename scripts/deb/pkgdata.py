@@ -6,6 +6,9 @@
   pkgdata.py summary <objtree>   the pin/topology summary (doc/summary)
   pkgdata.py pins <objtree>      the pin table as data (share/keel/<name>/pins),
                                  read by every keel-* package's preinst
+  pkgdata.py sandbox <objtree>   the systemd sandboxing of the profile's unit
+                                 (keel.service.in's @SANDBOX@), from the table
+                                 in unit_sandbox()
 
 The profile's name in file and package names is DEFCONFIG_NAME in lower
 case with '_' as '-' (Debian package names have no '_'):
@@ -128,7 +131,110 @@ def cmd_pins(p):
         print(f"vcpu {vcpu} {words(cpus)}")
 
 
-COMMANDS = {"vars": cmd_vars, "summary": cmd_summary, "pins": cmd_pins}
+def host_path(path):
+    """A path keel opens, as the unit sees it (relative: to WorkingDirectory=, "/")."""
+    return os.path.normpath(path if path.startswith("/") else "/" + path)
+
+
+def under(path, roots):
+    return any(path == r or path.startswith(r + "/") for r in roots)
+
+
+HOMES = ("/home", "/root", "/run/user")
+TMPS = ("/tmp", "/var/tmp")
+
+
+def unit_sandbox(cfg):
+    """The systemd sandboxing of the unit: one table, (directive, value, why) per row.
+
+    It adds what does not fight Keel's own sandbox (core/Kconfig.hardening):
+    keel starts as root, opens /dev/kvm, the tap, the guest images and the
+    disk images, may unshare namespaces, switch user and lock memory, then
+    drops every capability and installs its seccomp filters itself. Every
+    file the configuration names is derived here: nothing is listed twice.
+    Not used, as they would fight it: PrivateDevices= (no /dev/kvm),
+    PrivateUsers= (no capability on the host's devices), ProcSubset=pid
+    (the pre-flight reads /proc/meminfo), User= (keel switches itself:
+    SANDBOX_USER). The images must be readable (and writable) by root
+    without CAP_DAC_OVERRIDE, which the unit does not give.
+    """
+    devs = config_rules.virtio_devices(cfg)
+    net = any(kind == "net" for kind, _, _ in devs)
+    reads, writes, devices = [], [], ["/dev/kvm rw"]
+    if not cfg.bool("GUEST_EMBED"):
+        reads += [host_path(cfg.str(s)) for s in ("GUEST_KERNEL", "GUEST_INITRD") if cfg.str(s)]
+    for kind, _, prefix in devs:
+        if kind != "blk":
+            continue
+        image = host_path(cfg.str(prefix + "_IMAGE"))
+        ro = cfg.bool(prefix + "_READONLY")
+        (reads if ro else writes).append(image)
+        if under(image, ("/dev",)):
+            devices.append(f"{image} {'r' if ro else 'rw'}")
+    if net:
+        devices.append("/dev/net/tun rw")
+    files = reads + writes
+    caps = ["CAP_SETPCAP"]
+    caps += ["CAP_SYS_ADMIN"] if cfg.bool("SANDBOX_NAMESPACES") else []
+    caps += ["CAP_SETUID", "CAP_SETGID"] if cfg.bool("SANDBOX_USER") else []
+    caps += ["CAP_NET_ADMIN"] if net else []
+    caps += ["CAP_SYS_NICE"] if cfg.bool("VCPU_SCHED_FIFO") else []
+    caps += ["CAP_IPC_LOCK"] if cfg.bool("GUEST_MLOCK") or cfg.bool("VMM_MLOCKALL") else []
+    ns = "mnt ipc uts net" if cfg.bool("SANDBOX_NAMESPACES") else "yes"
+    rows = [
+        ("DevicePolicy", "closed", "only the devices below (and /dev/null, /dev/zero, ...)"),
+        ("DeviceAllow", devices, "/dev/kvm; the tap's /dev/net/tun; disk images that are "
+         "block devices"),
+        ("ProtectSystem", "strict", "the host's files read-only ..."),
+        ("ReadWritePaths", ["-" + w for w in writes], "... but the writable disk images"),
+        ("ProtectHome", "read-only" if any(under(f, HOMES) for f in files) else "yes",
+         "no home directory (read-only: an image lives there)"),
+        ("PrivateTmp", "no" if any(under(f, TMPS) for f in files) else "yes",
+         "a /tmp of its own (not when an image lives in /tmp)"),
+        ("PrivateNetwork", "no" if net else "yes",
+         "no network (virtio-net: the tap is in the host's)"),
+        ("RestrictAddressFamilies", "AF_UNIX" if net else "none",
+         "no socket (virtio-net: musl's if_nametoindex() asks an AF_UNIX socket)"),
+        ("IPAddressDeny", "any", "keel speaks no IP itself"),
+        ("CapabilityBoundingSet", " ".join(caps), "what setup needs; keel drops them all after it"),
+        ("AmbientCapabilities", "", "none"),
+        ("RestrictNamespaces", ns, "only what SANDBOX_NAMESPACES unshares"),
+        ("SystemCallArchitectures", "native", "x86-64 only, as keel's filters"),
+        ("SystemCallFilter", "~@clock @cpu-emulation @debug @module @obsolete @raw-io "
+         "@reboot @swap" + ("" if cfg.bool("SANDBOX_NAMESPACES") else " @mount"),
+         "calls keel never makes, before its own filters are in (@mount: unless "
+         "SANDBOX_NAMESPACES)"),
+        ("PrivateMounts", "yes", "a mount namespace of its own"),
+        ("MemoryDenyWriteExecute", "yes", "guest RAM is mapped read-write, never executable"),
+        ("LockPersonality", "yes", "no personality change"),
+        ("RestrictRealtime", "no" if cfg.bool("VCPU_SCHED_FIFO") else "yes",
+         "real-time scheduling only for VCPU_SCHED_FIFO"),
+        ("RestrictSUIDSGID", "yes", "no set-user-id files"),
+        ("ProtectKernelTunables", "yes", "/proc/sys, /sys read-only"),
+        ("ProtectKernelModules", "yes", "no module loading (load kvm, tun at boot)"),
+        ("ProtectKernelLogs", "yes", "no kernel log"),
+        ("ProtectControlGroups", "yes", "cgroups read-only"),
+        ("ProtectClock", "yes", "no clock change"),
+        ("ProtectHostname", "yes", "no host name change"),
+        ("ProtectProc", "invisible", "no other process in /proc"),
+        ("RemoveIPC", "yes", "no System V IPC left behind"),
+        ("KeyringMode", "private", "no kernel keyring shared"),
+        ("UMask", "0077", "nothing keel creates is readable by others"),
+    ]
+    return rows
+
+
+def cmd_sandbox(p):
+    print("# systemd sandboxing from the profile's configuration (scripts/deb/pkgdata.py:")
+    print("# unit_sandbox), around keel's own (README, \"Hardening\").")
+    for key, value, why in unit_sandbox(p.cfg):
+        print(f"# {why}")
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            print(f"{key}={v}")
+
+
+COMMANDS = {"vars": cmd_vars, "summary": cmd_summary, "pins": cmd_pins, "sandbox": cmd_sandbox}
 
 
 def main():

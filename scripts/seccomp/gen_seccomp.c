@@ -40,6 +40,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/fds.h"
+#include "core/seccomp.h"
 #include "core/thread_kinds.h"
 
 #ifndef CONFIG_SECCOMP_TEST_VIOLATION
@@ -84,11 +86,32 @@ struct cond {
 	const char *value_name;
 };
 
+/*
+ * The descriptor a call may use (core/fds.h): one fixed number, the vCPU
+ * block, or a role in the block of each virtio device, of the devices
+ * whose kind is the rule's thread kind (OWN_*) or of every device
+ * (DEVS_*: the vCPU threads run the transport of all of them).
+ */
+enum fd_ref {
+	FD_ANY = 0, /* no condition */
+	FD_NUM, /* .fd_num */
+	FD_VCPUS,
+	FD_OWN_LOOP,
+	FD_OWN_IRQ,
+	FD_OWN_KICKS,
+	FD_OWN_BACKEND, /* .fd_num: backend n (0 the image or the tap, 1 the tap's epoll) */
+	FD_DEVS_IRQ,
+	FD_DEVS_KICKS,
+};
+
 struct rule {
 	unsigned int kinds;
 	const char *sys; /* libseccomp's name of the system call */
 	unsigned int nr_conds;
 	struct cond conds[2];
+	enum fd_ref fd; /* a condition on argument 0, the descriptor */
+	int fd_num;
+	const char *fd_name;
 	const char *why;
 };
 
@@ -103,105 +126,239 @@ struct rule {
 		.why = (w)                                                                      \
 	}
 #define ARG(k, s, a, an, v, w) ARG_(k, s, a, an, v, #v, w)
-#define IOCTL(k, req, w) ARG_(k, "ioctl", 1, "request", req, #req, w)
-#define IOCTL_FD(k, fd, req, w)                                                                \
-	{                                                                                      \
-		.kinds = (k), .sys = "ioctl", .nr_conds = 2,                                   \
-		.conds = { { 0, "fd", (fd), #fd }, { 1, "request", (req), #req } }, .why = (w) \
-	}
 #define FUTEX(k, op, w) ARG_(k, "futex", 1, "op", op, #op, w)
-#define TKILL(k, sig, w) ARG_(k, "tkill", 1, "sig", sig, #sig, w)
+/* The call on descriptor ref (n: its number or backend). */
+#define FD(k, s, ref, n, name, w)                                                        \
+	{                                                                                \
+		.kinds = (k), .sys = (s), .fd = (ref), .fd_num = (n), .fd_name = (name), \
+		.why = (w)                                                               \
+	}
+#define IOCTL_FD(k, ref, n, name, req, w)                                               \
+	{                                                                               \
+		.kinds = (k), .sys = "ioctl", .nr_conds = 1,                            \
+		.conds = { { 1, "request", (req), #req } }, .fd = (ref), .fd_num = (n), \
+		.fd_name = (name), .why = (w)                                           \
+	}
 
 /*
  * The allowlists. What runs after a thread's filter is in place:
- *  main   vm_run_main_loop() (signalfd, poll on the stop eventfd, the
- *         signalfd and stdin; console input; pthread_kill/pthread_join
- *         of the vCPUs), then tty_restore(), vm_destroy(), exit();
+ *  main   vm_run_main_loop() (poll on the stop eventfd, the signalfd and
+ *         stdin; console input; the vCPUs' kick timers, pthread_join),
+ *         then tty_restore(), vm_destroy(), exit();
  *  vcpu   the KVM_RUN loop, the exit handlers and the devices they call
  *         (core/vcpu.c, devices/), arch_dump_vcpu(), pthread_exit().
  * Found with strace -f on every probe-guest exit path (power-off, reboot,
  * triple fault, SIGTERM, console input, several vCPUs) and from musl's
- * sources: pthread_kill is tkill, stderr is writev, locks are futex.
+ * sources: stderr is writev, locks are futex. Every call that takes a
+ * descriptor names the ones of its kind (core/fds.h): no thread may
+ * signal another process (no kill, tkill, tgkill: the vCPU kick is a
+ * timer of keel's own).
  */
 static const struct rule rules[] = {
 	/* vCPU threads: KVM_RUN first (the filter checks ioctl first, see prio). */
-	IOCTL(K_VCPU, KVM_RUN, "enter the guest"),
-	IOCTL(K_VCPU, KVM_GET_REGS, "register dump when the guest crashes (arch_dump_vcpu)"),
-	IOCTL(K_VCPU, KVM_GET_SREGS, "register dump when the guest crashes (arch_dump_vcpu)"),
+	IOCTL_FD(K_VCPU, FD_VCPUS, 0, "vCPUs", KVM_RUN, "enter the guest"),
+	IOCTL_FD(K_VCPU, FD_VCPUS, 0, "vCPUs", KVM_GET_REGS,
+		 "register dump when the guest crashes (arch_dump_vcpu)"),
+	IOCTL_FD(K_VCPU, FD_VCPUS, 0, "vCPUs", KVM_GET_SREGS,
+		 "register dump when the guest crashes (arch_dump_vcpu)"),
 #ifdef CONFIG_SERIAL_8250
-	IOCTL(K_MAIN | K_VCPU, KVM_IRQ_LINE,
-	      "the UART's interrupt line: guest register writes (vcpu), console input (main)"),
-	IOCTL_FD(K_ALL, 0, TCSETS,
-		 "restore the terminal on stdin (tty_restore: at exit, on fatal signals "
-		 "and SIGSYS)"),
+	IOCTL_FD(K_MAIN | K_VCPU, FD_NUM, KEEL_FD_VM, "VM", KVM_IRQ_LINE,
+		 "the UART's interrupt line: guest register writes (vcpu), console input (main)"),
+	IOCTL_FD(K_ALL, FD_NUM, KEEL_FD_STDIN, "stdin", TCSETS,
+		 "restore the terminal (tty_restore: at exit, on fatal signals and SIGSYS)"),
 	ANY(K_VCPU, "poll", "the UART waits up to 100 ms for stdout to take a byte"),
-	TKILL(K_ALL, SIGSEGV, "re-raise a fatal signal after restoring the terminal (tty.c)"),
-	TKILL(K_ALL, SIGBUS, "re-raise a fatal signal after restoring the terminal (tty.c)"),
-	TKILL(K_ALL, SIGILL, "re-raise a fatal signal after restoring the terminal (tty.c)"),
-	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (tty.c)"),
-	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (tty.c)"),
+	FD(K_VCPU, "write", FD_NUM, KEEL_FD_STDOUT, "stdout", "guest console output (serial8250)"),
 #endif
 #if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
 	ANY(K_VCPU, "clock_gettime",
 	    "RTC time (rtc_cmos) and TRACE_BOOT, when the vDSO falls back to the system call"),
 #endif
-#ifdef CONFIG_SERIAL_8250
-	ANY(K_ALL, "write",
-	    "guest console output (serial8250); the stop eventfd (vm_request_stop)"),
-#else
-	ANY(K_ALL, "write", "the stop eventfd (vm_request_stop)"),
-#endif
-	ANY(K_ALL, "writev", "log lines on stderr (musl's stdio)"),
-	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE, "locks (device mutexes, stdio, thread list)"),
-	FUTEX(K_ALL, FUTEX_WAKE_PRIVATE, "locks (device mutexes, stdio, thread list)"),
+	FD(K_ALL, "write", FD_NUM, KEEL_FD_STOP, "stop", "request the stop (vm_request_stop)"),
+	FD(K_ALL, "write", FD_NUM, KEEL_FD_STDERR, "stderr", "the SIGSYS handler's log line"),
+	FD(K_ALL, "writev", FD_NUM, KEEL_FD_STDERR, "stderr", "log lines (musl's stdio)"),
+	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE, "locks (device mutexes, stdio, thread list), the gate"),
+	FUTEX(K_ALL, FUTEX_WAKE_PRIVATE, "locks (device mutexes, stdio, thread list), the gate"),
 	FUTEX(K_ALL, FUTEX_WAIT,
 	      "musl's thread list lock and pthread_join: the kernel wakes them as a thread "
 	      "exits"),
 	FUTEX(K_ALL, FUTEX_WAKE, "musl's lock fallback without private futexes"),
-	ANY(K_ALL, "rt_sigprocmask", "musl blocks signals around pthread_kill, raise, exit"),
-	ANY(K_ALL, "rt_sigreturn", "return from the kick (SIGUSR1) and SIGSYS handlers"),
+	ANY(K_ALL, "rt_sigprocmask", "musl blocks signals around raise and exit"),
+	ANY(K_ALL, "rt_sigreturn", "return from the kick (SIGUSR1) and from a fault's handler"),
 	ANY(K_VCPU | K_DEV, "exit", "the thread ends (pthread_exit)"),
 
 	/*
 	 * Every virtio device thread (devices/virtio/virtio.c): an epoll loop
 	 * over its queues' kick eventfds (ioeventfd), its backend fds and the
-	 * stop eventfd; it raises the interrupt by writing the irqfd eventfd
-	 * ("write" above). The device kinds add their own calls below.
+	 * stop eventfd; it raises the interrupt by writing the irqfd eventfd.
+	 * The vCPU threads run the transport (devices/virtio/mmio.c): they
+	 * kick queues again at DRIVER_OK and raise config interrupts. The
+	 * device kinds add their own calls below.
 	 */
-	ANY(K_DEV, "epoll_pwait", "the device thread's loop (musl's epoll_wait)"),
-	ANY(K_DEV, "epoll_wait", "the device thread's loop (musl's fallback)"),
-	ANY(K_DEV, "read", "drain the kick (ioeventfd) and stop eventfds"),
+	FD(K_DEV, "epoll_pwait", FD_OWN_LOOP, 0, "own loop",
+	   "the device thread's loop (musl's epoll_wait)"),
+	FD(K_DEV, "epoll_wait", FD_OWN_LOOP, 0, "own loop", "the device thread's loop (fallback)"),
+	FD(K_DEV, "read", FD_OWN_KICKS, 0, "own kicks", "drain the kick (ioeventfd) eventfds"),
+	FD(K_DEV, "write", FD_OWN_IRQ, 0, "own irqfd", "the used-buffer interrupt"),
+	FD(K_VCPU, "write", FD_DEVS_KICKS, 0, "device kicks",
+	   "virtio-mmio: look at every queue again at DRIVER_OK"),
+	FD(K_VCPU, "write", FD_DEVS_IRQ, 0, "device irqfds",
+	   "virtio-mmio: config-change interrupt (a device needs reset)"),
+	FD(K_MAIN, "write", FD_NUM, KEEL_FD_DEV_STOP, "device stop",
+	   "end the device threads (virtio_stop_threads)"),
 #ifdef CONFIG_VIRTIO_RNG
 	ANY(K_RNG, "getrandom", "entropy for the guest's buffers (virtio-rng)"),
 #endif
 #ifdef CONFIG_VIRTIO_BLK
 	/* devices/virtio/blk.c: requests on the image file (opened at start). */
-	ANY(K_BLK, "preadv", "VIRTIO_BLK_T_IN: the image straight into the guest's buffers"),
-	ANY(K_BLK, "pwritev", "VIRTIO_BLK_T_OUT, and zeros for WRITE_ZEROES without ZERO_RANGE"),
-	ANY(K_BLK, "fdatasync", "VIRTIO_BLK_T_FLUSH"),
-	ANY(K_BLK, "fallocate", "DISCARD (PUNCH_HOLE) and WRITE_ZEROES (ZERO_RANGE, PUNCH_HOLE)"),
+	FD(K_BLK, "preadv", FD_OWN_BACKEND, 0, "own image",
+	   "VIRTIO_BLK_T_IN: the image straight into the guest's buffers"),
+	FD(K_BLK, "pwritev", FD_OWN_BACKEND, 0, "own image",
+	   "VIRTIO_BLK_T_OUT, and zeros for WRITE_ZEROES without ZERO_RANGE"),
+	FD(K_BLK, "fdatasync", FD_OWN_BACKEND, 0, "own image", "VIRTIO_BLK_T_FLUSH"),
+	FD(K_BLK, "fallocate", FD_OWN_BACKEND, 0, "own image",
+	   "DISCARD (PUNCH_HOLE) and WRITE_ZEROES (ZERO_RANGE, PUNCH_HOLE)"),
 #endif
 #ifdef CONFIG_VIRTIO_NET
 	/* devices/virtio/net.c: frames between the queues and the tap (opened at start). */
-	ANY(K_NET, "readv", "a frame from the tap straight into the guest's receive buffers"),
-	ANY(K_NET, "writev", "a frame from the guest's transmit chain to the tap"),
-	ANY(K_NET, "epoll_ctl", "stop/start watching the tap while the guest has no rx buffer"),
+	FD(K_NET, "readv", FD_OWN_BACKEND, 0, "own tap",
+	   "a frame from the tap straight into the guest's receive buffers"),
+	FD(K_NET, "writev", FD_OWN_BACKEND, 0, "own tap",
+	   "a frame from the guest's transmit chain to the tap"),
+	FD(K_NET, "epoll_ctl", FD_OWN_BACKEND, 1, "own tap epoll",
+	   "stop/start watching the tap while the guest has no rx buffer"),
 #ifdef CONFIG_VIRTIO_NET_OFFLOADS
-	IOCTL(K_NET, TUNSETOFFLOAD, "the offloads the guest accepted (once per driver)"),
+	IOCTL_FD(K_NET, FD_OWN_BACKEND, 0, "own tap", TUNSETOFFLOAD,
+		 "the offloads the guest accepted (once per driver)"),
 #endif
 	ANY(K_NET, "clock_gettime", "rate limit of the dropped-frame log (vDSO fallback)"),
 #endif
 
 	/* The main/I/O thread. */
 	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin"),
-	ANY(K_MAIN, "read", "the signalfd and console input on stdin"),
-	ANY(K_MAIN, "signalfd4", "the main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT)"),
-	TKILL(K_MAIN, SIGUSR1, "kick a vCPU out of KVM_RUN (pthread_kill)"),
-	ANY(K_MAIN, "close", "the signalfd, then the vCPU, VM and /dev/kvm fds (vm_destroy)"),
+	FD(K_MAIN, "read", FD_NUM, KEEL_FD_STDIN, "stdin", "console input"),
+	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
+	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT (the main loop's signalfd)"),
+	ANY(K_MAIN, "timer_settime",
+	    "kick a vCPU out of KVM_RUN: its timer signals its thread (timer ids are keel's own)"),
+	ANY(K_MAIN, "close", "the vCPU, VM, /dev/kvm, stop and signalfd fds (vm_destroy)"),
 	ANY(K_MAIN, "munmap", "pthread_join unmaps thread stacks; vm_destroy unmaps guest RAM"),
 	ARG(K_MAIN, "madvise", 2, "advice", MADV_FREE, "free() (musl's mallocng returns pages)"),
 	ANY(K_MAIN, "exit_group", "keel exits with the guest's status"),
 };
+
+/* The kind of the device in each virtio-mmio slot (generated/keel_virtio.h). */
+static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
+_Static_assert((int)SECCOMP_THREAD_BLK == BLK && (int)SECCOMP_THREAD_NET == NET &&
+		       (int)SECCOMP_THREAD_RNG == RNG,
+	       "enum kind follows enum seccomp_thread (core/thread_kinds.h)");
+
+/* A rule as added to one kind's filter: fd conditions resolved to numbers. */
+struct ccond {
+	int arg;
+	uint32_t mask, value;
+};
+
+struct crule {
+	const struct rule *src;
+	unsigned int nr_conds;
+	struct ccond conds[3];
+};
+
+/* The descriptors of ref for kind: (value, mask) pairs; returns how many. */
+static unsigned int fd_values(const struct rule *r, int kind, uint32_t *val, uint32_t *mask)
+{
+	unsigned int n = 0;
+
+	switch (r->fd) {
+	case FD_ANY:
+		return 0;
+	case FD_NUM:
+		val[n] = (uint32_t)r->fd_num;
+		mask[n++] = 0xffffffffu;
+		return n;
+	case FD_VCPUS:
+		val[n] = KEEL_FD_VCPU_BASE;
+		mask[n++] = ~(uint32_t)(KEEL_FD_VCPU_BLOCK - 1);
+		return n;
+	default:
+		break;
+	}
+	for (int slot = 0; slot < KEEL_VIRTIO_NR_SLOTS; slot++) {
+		bool own = slot_kind[slot] == kind;
+
+		switch (r->fd) {
+		case FD_OWN_LOOP:
+			if (own) {
+				val[n] = KEEL_FD_DEV_LOOP(slot);
+				mask[n++] = 0xffffffffu;
+			}
+			break;
+		case FD_OWN_IRQ:
+		case FD_DEVS_IRQ:
+			if (own || r->fd == FD_DEVS_IRQ) {
+				val[n] = KEEL_FD_DEV_IRQ(slot);
+				mask[n++] = 0xffffffffu;
+			}
+			break;
+		case FD_OWN_KICKS:
+		case FD_DEVS_KICKS:
+			if (own || r->fd == FD_DEVS_KICKS) {
+				val[n] = KEEL_FD_DEV_KICK(slot, 0);
+				mask[n++] = ~(uint32_t)(KEEL_FD_DEV_KICKS - 1);
+			}
+			break;
+		case FD_OWN_BACKEND:
+			if (own) {
+				val[n] = KEEL_FD_DEV_BACKEND(slot, r->fd_num);
+				mask[n++] = 0xffffffffu;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
+#define MAX_CRULES 512
+static struct crule crules[NR_KINDS][MAX_CRULES];
+static unsigned int nr_crules[NR_KINDS];
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
+
+/* Every rule of kind, its descriptors resolved. */
+static void resolve(int kind)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct rule *r = &rules[i];
+		uint32_t val[2 * KEEL_VIRTIO_NR_SLOTS + 2], mask[2 * KEEL_VIRTIO_NR_SLOTS + 2];
+		unsigned int nfd;
+
+		if (!(r->kinds & (1u << kind)))
+			continue;
+		nfd = fd_values(r, kind, val, mask);
+		if (r->fd != FD_ANY && !nfd)
+			continue; /* no such descriptor in this configuration */
+		for (unsigned int f = 0; f < (nfd ? nfd : 1); f++) {
+			struct crule *c;
+
+			if (nr_crules[kind] == MAX_CRULES)
+				die("more than %d rules", MAX_CRULES);
+			c = &crules[kind][nr_crules[kind]++];
+			c->src = r;
+			c->nr_conds = 0;
+			if (nfd)
+				c->conds[c->nr_conds++] = (struct ccond){ .arg = 0,
+									  .mask = mask[f],
+									  .value = val[f] };
+			for (unsigned int j = 0; j < r->nr_conds; j++)
+				c->conds[c->nr_conds++] =
+					(struct ccond){ .arg = r->conds[j].arg,
+							.mask = 0xffffffffu,
+							.value = r->conds[j].value };
+		}
+	}
+}
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -353,19 +510,19 @@ static void build(enum kind kind, struct program *p)
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS))
 		die("cannot set the bad-architecture action");
 	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
-		const struct rule *r = &rules[i];
-		struct scmp_arg_cmp cmp[2];
+	resolve(kind);
+	for (unsigned int i = 0; i < nr_crules[kind]; i++) {
+		const struct crule *c = &crules[kind][i];
+		const struct rule *r = c->src;
+		struct scmp_arg_cmp cmp[3];
 		unsigned int j;
 
-		if (!(r->kinds & (1u << kind)))
-			continue;
-		for (j = 0; j < r->nr_conds; j++)
-			cmp[j] = (struct scmp_arg_cmp){ .arg = (unsigned int)r->conds[j].arg,
+		for (j = 0; j < c->nr_conds; j++)
+			cmp[j] = (struct scmp_arg_cmp){ .arg = (unsigned int)c->conds[j].arg,
 							.op = SCMP_CMP_MASKED_EQ,
-							.datum_a = 0xffffffffu,
-							.datum_b = r->conds[j].value };
-		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, sys_nr(r->sys), r->nr_conds, cmp);
+							.datum_a = c->conds[j].mask,
+							.datum_b = c->conds[j].value };
+		rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, sys_nr(r->sys), c->nr_conds, cmp);
 		if (rc)
 			die("%s: cannot add the rule for %s: %s", kinds[kind].name, r->sys,
 			    strerror(-rc));
@@ -434,9 +591,9 @@ static void __attribute__((format(printf, 2, 3))) text(FILE *out, const char *fm
 
 static bool same_line(const struct rule *a, const struct rule *b)
 {
-	return !strcmp(a->sys, b->sys) && a->nr_conds == 1 && b->nr_conds == 1 &&
-	       a->conds[0].arg == b->conds[0].arg && strcmp(a->conds[0].arg_name, "request") &&
-	       !strcmp(a->why, b->why);
+	return !strcmp(a->sys, b->sys) && a->fd == FD_ANY && b->fd == FD_ANY && a->nr_conds == 1 &&
+	       b->nr_conds == 1 && a->conds[0].arg == b->conds[0].arg &&
+	       strcmp(a->conds[0].arg_name, "request") && !strcmp(a->why, b->why);
 }
 
 /*
@@ -456,8 +613,28 @@ static void kind_text(FILE *out, enum kind kind)
 			char conds[256] = "";
 			size_t n = 0;
 
+			uint32_t val[2 * KEEL_VIRTIO_NR_SLOTS + 2],
+				mask[2 * KEEL_VIRTIO_NR_SLOTS + 2];
+			unsigned int nfd;
+
 			if (!(r->kinds & (1u << kind)) || done[j] || strcmp(r->sys, rules[i].sys))
 				continue;
+			nfd = fd_values(r, (int)kind, val, mask);
+			if (r->fd != FD_ANY && !nfd) {
+				done[j] = true;
+				continue;
+			}
+			if (nfd) {
+				n += (size_t)snprintf(conds + n, sizeof(conds) - n, "fd=%s (",
+						      r->fd_name);
+				for (unsigned int f = 0; f < nfd; f++)
+					n += (size_t)snprintf(
+						conds + n, sizeof(conds) - n,
+						mask[f] == 0xffffffffu ? "%s%u" : "%s%u-%u",
+						f ? "|" : "", val[f], val[f] + ~mask[f]);
+				n += (size_t)snprintf(conds + n, sizeof(conds) - n, ")%s",
+						      r->nr_conds ? " " : "");
+			}
 			for (unsigned int c = 0; c < r->nr_conds; c++) {
 				n += (size_t)snprintf(conds + n, sizeof(conds) - n, "%s%s=%s",
 						      c ? " " : "", r->conds[c].arg_name,
@@ -485,6 +662,7 @@ struct violation {
 	int kind; /* -1: none */
 	int nr;
 	uint32_t ioctl;
+	bool install_fails;
 	const char *what;
 };
 
@@ -496,6 +674,7 @@ static void parse_violation(struct violation *v, const struct program *progs)
 	(void)progs;
 	v->kind = -1;
 	v->ioctl = 0;
+	v->install_fails = false;
 	v->what = CONFIG_SECCOMP_TEST_VIOLATION;
 	if (!*v->what)
 		return;
@@ -528,6 +707,12 @@ static void parse_violation(struct violation *v, const struct program *progs)
 		v->ioctl = ioctl_names[i].req;
 		call[5] = '\0';
 	}
+	if (!strcmp(call, "install")) {
+		/* "<thread>:install": that thread's filter install fails (core/seccomp.c). */
+		v->install_fails = true;
+		v->nr = 0;
+		return;
+	}
 	v->nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, call);
 	if (v->nr == __NR_SCMP_ERROR || v->nr < 0)
 		die("SECCOMP_TEST_VIOLATION=\"%s\": unknown system call '%s'", v->what, call);
@@ -536,6 +721,9 @@ static void parse_violation(struct violation *v, const struct program *progs)
 		const struct rule *r = &rules[i];
 
 		if (!(r->kinds & (1u << v->kind)) || strcmp(r->sys, call))
+			continue;
+		/* (with -1 arguments: a call allowed on some descriptors only is forbidden) */
+		if (r->fd != FD_ANY)
 			continue;
 		if (!r->nr_conds || (v->ioctl && r->nr_conds == 1 && r->conds[0].value == v->ioctl))
 			die("SECCOMP_TEST_VIOLATION=\"%s\": the %s thread is allowed that call; "
@@ -588,17 +776,15 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 	fprintf(out, "/* X(kind, nr, \"name\", nr_conds, arg, value, arg, value) */\n"
 		     "#define KEEL_SECCOMP_RULES(X) \\\n");
 	for (int k = 0; k < NR_KINDS; k++) {
-		for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
-			const struct rule *r = &rules[i];
+		for (unsigned int i = 0; i < nr_crules[k]; i++) {
+			const struct crule *c = &crules[k][i];
 
-			if (!(r->kinds & (1u << k)))
-				continue;
 			fprintf(out, "\tX(%d, %d, \"%s\", %u, %d, 0x%xu, %d, 0x%xu) \\\n", k,
-				sys_nr(r->sys), r->sys, r->nr_conds,
-				r->nr_conds > 0 ? r->conds[0].arg : -1,
-				r->nr_conds > 0 ? r->conds[0].value : 0,
-				r->nr_conds > 1 ? r->conds[1].arg : -1,
-				r->nr_conds > 1 ? r->conds[1].value : 0);
+				sys_nr(c->src->sys), c->src->sys, c->nr_conds,
+				c->nr_conds > 0 ? c->conds[0].arg : -1,
+				c->nr_conds > 0 ? c->conds[0].value : 0,
+				c->nr_conds > 1 ? c->conds[1].arg : -1,
+				c->nr_conds > 1 ? c->conds[1].value : 0);
 		}
 	}
 	fprintf(out, "\n");
@@ -632,8 +818,9 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 	text(out, "seccomp: one filter per thread kind, generated from this image's .config");
 	text(out, "(scripts/seccomp/gen_seccomp.c). Arguments compare their low 32 bits.");
 	text(out, "Any other call: SIGSYS; keel logs the thread and the call, restores the");
-	text(out, "terminal and dies by SIGSYS (exit status 159). Another ABI (x32, i386):");
-	text(out, "killed at once.");
+	text(out, "terminal and dies by SIGSYS inside the handler, which never returns (exit");
+	text(out, "status 159). Another ABI (x32, i386): killed at once. Descriptors have");
+	text(out, "fixed numbers (core/fds.h): fd= names the ones a call may use.");
 	for (int k = 0; k < NR_KINDS; k++) {
 		if (!kinds[k].in_image)
 			continue;
@@ -654,6 +841,8 @@ static void write_header(FILE *out, const struct program *progs, const struct vi
 		fprintf(out, "#define KEEL_SECCOMP_TEST_KIND %d\n", v->kind);
 		fprintf(out, "#define KEEL_SECCOMP_TEST_NR %d\n", v->nr);
 		fprintf(out, "#define KEEL_SECCOMP_TEST_IOCTL 0x%08xu\n", v->ioctl);
+		if (v->install_fails)
+			fprintf(out, "#define KEEL_SECCOMP_TEST_INSTALL_FAILS 1\n");
 		fprintf(out, "#define KEEL_SECCOMP_TEST_TEXT ");
 		c_str(out, strchr(v->what, ':') + 1);
 		fprintf(out, "\n\n");

@@ -5,7 +5,8 @@
 #     the same bytes (images, .debs, SBOMs, SHA256SUMS); make release-verify
 #  2. lintian: no error, warning or info left (overrides carry reasons)
 #  3. the SBOM: SPDX 2.3 (schema + checksums) and every input named
-#  4. systemd-analyze verify accepts the unit
+#  4. systemd-analyze verify accepts the unit; its sandboxing, scored by
+#     systemd-analyze security (tests/deb/unit.sh)
 #  5. dpkg in a scratch root: two profiles side by side, a third whose pins
 #     collide refused with the CPUs named, a fourth built for another board
 #     refused with both boards' host parameters, -r / --purge leave nothing behind
@@ -125,6 +126,9 @@ check "systemd-analyze verify keel-edge-a.service: accepted, nothing to say" \
 check "unit: ExecStart is /usr/sbin/keel-edge-a, CPUAffinity= is VMM_CPUS" \
 	sh -c "grep -qx 'ExecStart=/usr/sbin/keel-edge-a' '$V/usr/lib/systemd/system/keel-edge-a.service' &&
 		grep -qx 'CPUAffinity=0-1,16-17' '$V/usr/lib/systemd/system/keel-edge-a.service'"
+
+# 4b. the unit's systemd sandboxing, from the configuration
+. "$SRC/tests/deb/unit.sh"
 
 # 5. dpkg in a scratch root (maintainer scripts without chroot, DPKG_ROOT)
 R=$WORK/root

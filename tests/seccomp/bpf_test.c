@@ -20,13 +20,16 @@
  */
 #include <errno.h>
 #include <linux/futex.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -38,6 +41,9 @@
 #include <unistd.h>
 
 #include <generated/keel_seccomp.h>
+
+#include "core/fds.h"
+#include "core/seccomp.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #ifndef SYS_SECCOMP
@@ -60,10 +66,11 @@ enum outcome {
 	EXIT42, /* the call itself ended the process with status 42 */
 	OTHER,
 	RNG_ONLY, /* expectation: allowed for the rng filter with VIRTIO_RNG, else trapped */
+	NET_ONLY, /* expectation: allowed for the net filter with VIRTIO_NET, else trapped */
 };
 
-static const char *const outcome_names[] = { "allowed", "trapped", "killed",
-					     "exit 42", "other",   "rng only" };
+static const char *const outcome_names[] = { "allowed", "trapped",  "killed",  "exit 42",
+					     "other",	"rng only", "net only" };
 
 /* Special calls that need more than syscall(2). */
 enum how { SYSCALL, INT80, SIGNAL_RETURN };
@@ -76,6 +83,8 @@ struct call {
 	enum outcome expect[3]; /* main, vcpu, every virtio device kind */
 };
 
+#define VCPU0 KEEL_FD_VCPU(0)
+
 /* musl's ioctl(int, int, ...) sign-extends the request (NOTES.md). */
 #define SEXT(req) ((long)(int)(req))
 
@@ -83,6 +92,21 @@ struct call {
 #define SERIAL ALLOWED
 #else
 #define SERIAL TRAPPED
+#endif
+#ifdef CONFIG_SERIAL_8250
+#define IS_SERIAL 1
+#else
+#define IS_SERIAL 0
+#endif
+#ifdef CONFIG_VIRTIO_NET
+#define IS_NET 1
+#else
+#define IS_NET 0
+#endif
+#ifdef CONFIG_VIRTIO_NET_OFFLOADS
+#define IS_OFFLOADS 1
+#else
+#define IS_OFFLOADS 0
 #endif
 #if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
 #define CLOCK ALLOWED
@@ -115,16 +139,19 @@ static int futex_word = 1;
 
 static const struct call calls[] = {
 	/* KVM and tty ioctls: the request's low 32 bits, however extended */
-	CALL("ioctl KVM_RUN", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, -1, KVM_RUN),
+	CALL("ioctl KVM_RUN", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, VCPU0, KVM_RUN),
+	CALL("ioctl KVM_RUN on fd -1", TRAPPED, TRAPPED, TRAPPED, SYS_ioctl, -1, KVM_RUN),
 	CALL("ioctl KVM_RUN with high bits (the kernel reads 32)", TRAPPED, ALLOWED, TRAPPED,
-	     SYS_ioctl, -1, 0x100000000L | KVM_RUN),
-	CALL("ioctl KVM_GET_REGS zero-extended", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, -1,
+	     SYS_ioctl, VCPU0, 0x100000000L | KVM_RUN),
+	CALL("ioctl KVM_GET_REGS zero-extended", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, VCPU0,
 	     (long)KVM_GET_REGS),
-	CALL("ioctl KVM_GET_REGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, -1,
+	CALL("ioctl KVM_GET_REGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, VCPU0,
 	     SEXT(KVM_GET_REGS)),
-	CALL("ioctl KVM_GET_SREGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl, -1,
-	     SEXT(KVM_GET_SREGS)),
-	CALL("ioctl KVM_IRQ_LINE", SERIAL, SERIAL, TRAPPED, SYS_ioctl, -1, KVM_IRQ_LINE),
+	CALL("ioctl KVM_GET_SREGS sign-extended (musl)", TRAPPED, ALLOWED, TRAPPED, SYS_ioctl,
+	     VCPU0, SEXT(KVM_GET_SREGS)),
+	CALL("ioctl KVM_IRQ_LINE", SERIAL, SERIAL, TRAPPED, SYS_ioctl, KEEL_FD_VM, KVM_IRQ_LINE),
+	CALL("ioctl KVM_IRQ_LINE on a vCPU", TRAPPED, TRAPPED, TRAPPED, SYS_ioctl, VCPU0,
+	     KVM_IRQ_LINE),
 	CALL("ioctl TCSETS on stdin", SERIAL, SERIAL, SERIAL, SYS_ioctl, 0, TCSETS, 0),
 	CALL("ioctl TCSETS on stdout", TRAPPED, TRAPPED, TRAPPED, SYS_ioctl, 1, TCSETS, 0),
 	CALL("ioctl TCGETS on stdin", TRAPPED, TRAPPED, TRAPPED, SYS_ioctl, 0, TCGETS, 0),
@@ -138,11 +165,15 @@ static const struct call calls[] = {
 	     SEXT(KVM_SET_CPUID2)),
 	CALL("ioctl KVM_IRQFD", TRAPPED, TRAPPED, TRAPPED, SYS_ioctl, -1, SEXT(KVM_IRQFD)),
 	/* the calls Keel makes */
-	CALL("write", ALLOWED, ALLOWED, ALLOWED, SYS_write, -1, 0, 0),
-	CALL("writev", ALLOWED, ALLOWED, ALLOWED, SYS_writev, -1, 0, 0),
-	CALL("read", ALLOWED, TRAPPED, ALLOWED, SYS_read, -1, 0, 0),
+	CALL("write on fd -1", TRAPPED, TRAPPED, TRAPPED, SYS_write, -1, 0, 0),
+	CALL("write on stderr", ALLOWED, ALLOWED, ALLOWED, SYS_write, 2, 0, 0),
+	CALL("write on the stop eventfd", ALLOWED, ALLOWED, ALLOWED, SYS_write, KEEL_FD_STOP, 0, 0),
+	CALL("writev on fd -1", TRAPPED, TRAPPED, TRAPPED, SYS_writev, -1, 0, 0),
+	CALL("writev on stderr", ALLOWED, ALLOWED, ALLOWED, SYS_writev, 2, 0, 0),
+	CALL("read on fd -1", TRAPPED, TRAPPED, TRAPPED, SYS_read, -1, 0, 0),
+	CALL("read on stdin (0 bytes)", ALLOWED, TRAPPED, TRAPPED, SYS_read, 0, 0, 0),
 	CALL("poll", ALLOWED, SERIAL, TRAPPED, SYS_poll, 0, 0, 0),
-	CALL("clock_gettime", TRAPPED, CLOCK, TRAPPED, SYS_clock_gettime, CLOCK_REALTIME, 0),
+	CALL("clock_gettime", TRAPPED, CLOCK, NET_ONLY, SYS_clock_gettime, CLOCK_REALTIME, 0),
 	CALL("futex FUTEX_WAIT_PRIVATE", ALLOWED, ALLOWED, ALLOWED, SYS_futex, (long)&futex_word,
 	     FUTEX_WAIT_PRIVATE, 0, 0),
 	CALL("futex FUTEX_WAKE_PRIVATE", ALLOWED, ALLOWED, ALLOWED, SYS_futex, (long)&futex_word,
@@ -153,14 +184,18 @@ static const struct call calls[] = {
 	     FUTEX_REQUEUE_PRIVATE, 1, 1, (long)&futex_word),
 	CALL("futex FUTEX_LOCK_PI", TRAPPED, TRAPPED, TRAPPED, SYS_futex, (long)&futex_word,
 	     FUTEX_LOCK_PI),
-	CALL("tkill SIGUSR1 (kick)", ALLOWED, TRAPPED, TRAPPED, SYS_tkill, -1, SIGUSR1),
-	CALL("tkill SIGSEGV (re-raise)", SERIAL, SERIAL, SERIAL, SYS_tkill, -1, SIGSEGV),
+	CALL("tkill SIGUSR1", TRAPPED, TRAPPED, TRAPPED, SYS_tkill, -1, SIGUSR1),
+	CALL("tkill SIGSEGV", TRAPPED, TRAPPED, TRAPPED, SYS_tkill, -1, SIGSEGV),
+	CALL("timer_settime (the kick)", ALLOWED, TRAPPED, TRAPPED, SYS_timer_settime, -1, 0, 0, 0),
 	CALL("tkill SIGKILL", TRAPPED, TRAPPED, TRAPPED, SYS_tkill, -1, SIGKILL),
 	CALL("tgkill SIGUSR1", TRAPPED, TRAPPED, TRAPPED, SYS_tgkill, -1, -1, SIGUSR1),
 	CALL("kill", TRAPPED, TRAPPED, TRAPPED, SYS_kill, -1, 0),
 	CALL("rt_sigprocmask", ALLOWED, ALLOWED, ALLOWED, SYS_rt_sigprocmask, SIG_BLOCK, 0, 0, 8),
 	CALL("rt_sigaction", TRAPPED, TRAPPED, TRAPPED, SYS_rt_sigaction, SIGUSR1, 0, 0, 8),
-	CALL("signalfd4", ALLOWED, TRAPPED, TRAPPED, SYS_signalfd4, -1, 0, 8, 0),
+	CALL("signalfd4", TRAPPED, TRAPPED, TRAPPED, SYS_signalfd4, -1, 0, 8, 0),
+	CALL("eventfd2", TRAPPED, TRAPPED, TRAPPED, SYS_eventfd2, 0, 0),
+	CALL("dup3", TRAPPED, TRAPPED, TRAPPED, SYS_dup3, 2, KEEL_FD_STOP, 0),
+	CALL("timer_create", TRAPPED, TRAPPED, TRAPPED, SYS_timer_create, 0, 0, 0),
 	CALL("close", ALLOWED, TRAPPED, TRAPPED, SYS_close, -1),
 	CALL("munmap", ALLOWED, TRAPPED, TRAPPED, SYS_munmap, 0, 0),
 	CALL("madvise MADV_FREE", ALLOWED, TRAPPED, TRAPPED, SYS_madvise, 0, 0, MADV_FREE),
@@ -169,8 +204,8 @@ static const struct call calls[] = {
 	CALL("exit(42) (a thread's end)", TRAPPED, EXIT42, EXIT42, SYS_exit, 42),
 	SPECIAL("return from a signal handler", ALLOWED, ALLOWED, ALLOWED, SIGNAL_RETURN, 0),
 	/* virtio device threads (devices/virtio/virtio.c) */
-	CALL("epoll_pwait", TRAPPED, TRAPPED, ALLOWED, SYS_epoll_pwait, -1, 0, 0, 0, 0, 8),
-	CALL("epoll_wait", TRAPPED, TRAPPED, ALLOWED, SYS_epoll_wait, -1, 0, 0, 0),
+	CALL("epoll_pwait on fd -1", TRAPPED, TRAPPED, TRAPPED, SYS_epoll_pwait, -1, 0, 0, 0, 0, 8),
+	CALL("epoll_wait on fd -1", TRAPPED, TRAPPED, TRAPPED, SYS_epoll_wait, -1, 0, 0, 0),
 	CALL("getrandom (virtio-rng)", TRAPPED, TRAPPED, RNG_ONLY, SYS_getrandom, 0, 0, 0),
 	/* what an attacker wants */
 	CALL("socket", TRAPPED, TRAPPED, TRAPPED, SYS_socket, -1, -1, -1),
@@ -212,6 +247,8 @@ static enum outcome expect(const struct call *c, int kind)
 {
 	enum outcome e = c->expect[kind < BLK ? kind : 2];
 
+	if (e == NET_ONLY)
+		return kind == NET && IS_NET ? ALLOWED : TRAPPED;
 	if (e != RNG_ONLY)
 		return e;
 #ifdef CONFIG_VIRTIO_RNG
@@ -385,6 +422,160 @@ static int i386_abi_present(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * 3. Descriptors (core/fds.h): each call that takes one is allowed only on
+ *    the descriptors its thread kind owns. Probed with the real numbers
+ *    (not open in the child: the call fails with EBADF if it passes).
+ */
+static const int slot_kind[KEEL_VIRTIO_NR_SLOTS + 1] = SECCOMP_SLOT_KINDS_INIT;
+
+#define K(kind) (1u << (kind))
+#define K_ALL (K(MAIN) | K(VCPU) | K(BLK) | K(NET) | K(RNG))
+
+struct fd_probe {
+	char what[96];
+	long nr, a[4];
+	unsigned int allowed; /* the kinds whose filter lets it through */
+};
+
+static struct fd_probe probes[512];
+static unsigned int nr_probes;
+
+static void probe(unsigned int allowed, long nr, long fd, long a1, long a2, long a3,
+		  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void probe(unsigned int allowed, long nr, long fd, long a1, long a2, long a3,
+		  const char *fmt, ...)
+{
+	struct fd_probe *p = &probes[nr_probes++];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->what, sizeof(p->what), fmt, ap);
+	va_end(ap);
+	p->nr = nr;
+	p->a[0] = fd;
+	p->a[1] = a1;
+	p->a[2] = a2;
+	p->a[3] = a3;
+	p->allowed = allowed;
+}
+
+static void make_probes(void)
+{
+	const unsigned int serial = IS_SERIAL ? K(VCPU) : 0;
+	const unsigned int offload = IS_OFFLOADS ? K(NET) : 0;
+	static const int others[] = { KEEL_FD_STDIN,  KEEL_FD_STDOUT,	KEEL_FD_KVM,	KEEL_FD_VM,
+				      KEEL_FD_SIGNAL, KEEL_FD_DEV_STOP, KEEL_FD_VCPU(0) };
+
+	probe(K_ALL, SYS_write, KEEL_FD_STDERR, 0, 0, 0, "write on stderr");
+	probe(K_ALL, SYS_write, KEEL_FD_STOP, 0, 0, 0, "write on the stop eventfd");
+	probe(serial, SYS_write, KEEL_FD_STDOUT, 0, 0, 0, "write on stdout (the guest console)");
+	probe(K(MAIN), SYS_write, KEEL_FD_DEV_STOP, 0, 0, 0, "write on the device stop eventfd");
+	for (unsigned int i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		if (others[i] != KEEL_FD_STDOUT && others[i] != KEEL_FD_DEV_STOP)
+			probe(0, SYS_write, others[i], 0, 0, 0, "write on fd %d", others[i]);
+		probe(0, SYS_pwritev, others[i], 0, 0, 0, "pwritev on fd %d", others[i]);
+		probe(0, SYS_fallocate, others[i], 0, 0, 0, "fallocate on fd %d", others[i]);
+	}
+	probe(K(MAIN), SYS_read, KEEL_FD_STDIN, 0, 0, 0, "read on stdin");
+	probe(K(MAIN), SYS_read, KEEL_FD_SIGNAL, 0, 0, 0, "read on the signalfd");
+	probe(0, SYS_read, KEEL_FD_STOP, 0, 0, 0, "read on the stop eventfd");
+	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(0), KVM_RUN, 0, 0, "KVM_RUN on vCPU 0");
+	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(CONFIG_NR_VCPUS - 1), KVM_RUN, 0, 0,
+	      "KVM_RUN on the last vCPU");
+	probe(0, SYS_ioctl, KEEL_FD_VM, KVM_RUN, 0, 0, "KVM_RUN on the VM");
+	probe(0, SYS_ioctl, KEEL_FD_DEV_BASE, KVM_RUN, 0, 0, "KVM_RUN past the vCPU block");
+	probe(0, SYS_ioctl, KEEL_FD_VCPU_BASE - 1, KVM_RUN, 0, 0, "KVM_RUN below the vCPU block");
+	for (int slot = 0; slot < KEEL_VIRTIO_NR_SLOTS; slot++) {
+		int k = slot_kind[slot];
+		const char *name = k == BLK ? "blk" : k == NET ? "net" : "rng";
+		int b0 = KEEL_FD_DEV_BACKEND(slot, 0), b1 = KEEL_FD_DEV_BACKEND(slot, 1);
+
+		probe(K(k) | K(VCPU), SYS_write, KEEL_FD_DEV_IRQ(slot), 0, 0, 0,
+		      "write on %s (slot %d) irqfd", name, slot);
+		probe(K(k), SYS_epoll_pwait, KEEL_FD_DEV_LOOP(slot), 0, 0, 0,
+		      "epoll_pwait on %s (slot %d) loop", name, slot);
+		probe(0, SYS_write, KEEL_FD_DEV_LOOP(slot), 0, 0, 0, "write on %s (slot %d) loop",
+		      name, slot);
+		for (int q = 0; q < KEEL_FD_DEV_KICKS; q++) {
+			probe(K(k), SYS_read, KEEL_FD_DEV_KICK(slot, q), 0, 0, 0,
+			      "read on %s (slot %d) kick %d", name, slot, q);
+			probe(K(VCPU), SYS_write, KEEL_FD_DEV_KICK(slot, q), 0, 0, 0,
+			      "write on %s (slot %d) kick %d", name, slot, q);
+		}
+		probe(0, SYS_read, KEEL_FD_DEV_IRQ(slot), 0, 0, 0, "read on %s (slot %d) irqfd",
+		      name, slot);
+		/* the backends: the disk image, the tap and its epoll */
+		probe(k == BLK ? K(BLK) : 0, SYS_pwritev, b0, 0, 0, 0,
+		      "pwritev on %s (slot %d) backend 0", name, slot);
+		probe(k == BLK ? K(BLK) : 0, SYS_preadv, b0, 0, 0, 0,
+		      "preadv on %s (slot %d) backend 0", name, slot);
+		probe(k == BLK ? K(BLK) : 0, SYS_fallocate, b0, 0, 0, 0,
+		      "fallocate on %s (slot %d) backend 0", name, slot);
+		probe(k == BLK ? K(BLK) : 0, SYS_fdatasync, b0, 0, 0, 0,
+		      "fdatasync on %s (slot %d) backend 0", name, slot);
+		probe(0, SYS_write, b0, 0, 0, 0, "write on %s (slot %d) backend 0", name, slot);
+		probe(k == NET ? K(NET) : 0, SYS_writev, b0, 0, 0, 0,
+		      "writev on %s (slot %d) backend 0", name, slot);
+		probe(k == NET ? K(NET) : 0, SYS_readv, b0, 0, 0, 0,
+		      "readv on %s (slot %d) backend 0", name, slot);
+		probe(k == NET ? offload : 0, SYS_ioctl, b0, TUNSETOFFLOAD, 0, 0,
+		      "TUNSETOFFLOAD on %s (slot %d) backend 0", name, slot);
+		probe(k == NET ? K(NET) : 0, SYS_epoll_ctl, b1, EPOLL_CTL_MOD, b0, 0,
+		      "epoll_ctl on %s (slot %d) backend 1", name, slot);
+		probe(0, SYS_readv, b1, 0, 0, 0, "readv on %s (slot %d) backend 1", name, slot);
+	}
+}
+
+/*
+ * 4. Signals to a process outside keel: no thread kind may send any
+ *    (kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo); the
+ *    victim, another process of the same user, must survive them all.
+ */
+static pid_t victim;
+
+static void make_signal_calls(struct call *c, unsigned int *n)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS,  SIGILL,  SIGFPE, SIGABRT,
+				    SIGUSR1, SIGTERM, SIGKILL, SIGSYS };
+	static char names[5 * 9][64];
+
+	for (unsigned int i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		static const struct {
+			const char *name;
+			long nr;
+		} how[] = { { "kill", SYS_kill },
+			    { "tkill", SYS_tkill },
+			    { "tgkill", SYS_tgkill },
+			    { "rt_sigqueueinfo", SYS_rt_sigqueueinfo },
+			    { "rt_tgsigqueueinfo", SYS_rt_tgsigqueueinfo } };
+
+		for (unsigned int h = 0; h < 5; h++) {
+			struct call *x = &c[(*n)++];
+			char *name = names[i * 5 + h];
+
+			snprintf(name, 64, "%s(outside pid %d, %s)", how[h].name, (int)victim,
+				 strsignal(sigs[i]));
+			memset(x, 0, sizeof(*x));
+			x->what = name;
+			x->how = SYSCALL;
+			x->nr = how[h].nr;
+			/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo(tgid, tid, sig, info) */
+			x->a[0] = victim;
+			x->a[1] = h == 2 || h == 4 ? victim : sigs[i];
+			x->a[2] = h == 2 || h == 4 ? sigs[i] : 0;
+			x->a[3] = 0;
+		}
+	}
+}
+
+static int victim_alive(void)
+{
+	int status;
+
+	return waitpid(victim, &status, WNOHANG) == 0;
+}
+
 int main(void)
 {
 	unsigned int checks = 0, fails = 0;
@@ -455,6 +646,75 @@ int main(void)
 		       "arguments\n",
 		       filters[kind].kind, filters[kind].len, swept, allowed);
 	}
+	/* 3. descriptors */
+	make_probes();
+	for (int kind = 0; kind < KEEL_SECCOMP_KINDS; kind++) {
+		unsigned int denied = 0;
+
+		for (unsigned int i = 0; i < nr_probes; i++) {
+			const struct fd_probe *p = &probes[i];
+			struct call c = { .what = p->what,
+					  .how = SYSCALL,
+					  .nr = p->nr,
+					  .a = { p->a[0], p->a[1], p->a[2], p->a[3] } };
+			enum outcome want = p->allowed & K(kind) ? ALLOWED : TRAPPED;
+			enum outcome got = run(kind, &c);
+
+			checks++;
+			denied += got == TRAPPED;
+			if (got != want) {
+				printf("FAIL %s filter: %s: %s, expected %s\n", filters[kind].kind,
+				       p->what, outcome_names[got], outcome_names[want]);
+				fails++;
+			}
+		}
+		printf("%s filter: descriptors: %u calls probed, %u refused\n", filters[kind].kind,
+		       nr_probes, denied);
+	}
+	/* 4. signals to another process */
+	victim = fork();
+	if (victim == 0) {
+		struct rlimit none = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &none);
+		for (;;)
+			pause();
+	}
+	if (victim < 0) {
+		perror("fork");
+		return 2;
+	}
+	for (int kind = 0; kind < KEEL_SECCOMP_KINDS; kind++) {
+		struct call sc[64];
+		unsigned int n = 0, sent = 0;
+
+		make_signal_calls(sc, &n);
+		for (unsigned int i = 0; i < n; i++) {
+			enum outcome got = run(kind, &sc[i]);
+
+			checks++;
+			if (got != TRAPPED) {
+				printf("FAIL %s filter: %s: %s, expected trapped\n",
+				       filters[kind].kind, sc[i].what, outcome_names[got]);
+				fails++;
+				sent++;
+			}
+		}
+		checks++;
+		if (!victim_alive()) {
+			printf("FAIL %s filter: the process outside keel (pid %d) was killed\n",
+			       filters[kind].kind, (int)victim);
+			fails++;
+			victim = fork();
+			if (victim == 0)
+				for (;;)
+					pause();
+		}
+		printf("%s filter: signals to another process: %u tried, %u got through\n",
+		       filters[kind].kind, n, sent);
+	}
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
 	printf("%u checks, %u failed\n", checks, fails);
 	return fails ? 1 : 0;
 }

@@ -2,13 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Hardening: the per-thread seccomp filters and the sandbox.
 #  1. --print-seccomp; the generated BPF of each thread kind judged by the
-#     kernel against allowed and forbidden calls (tests/seccomp/bpf_test.c);
+#     kernel against allowed and forbidden calls, every fixed descriptor
+#     (core/fds.h) and signals to a process outside keel
+#     (tests/seccomp/bpf_test.c); keel's SIGSYS handler under strace: one
+#     line, death by SIGSYS, never returns (tests/seccomp/sigsys_test.c);
 #  2. a running probe guest (probe.fault=hang, 2 vCPUs, console input):
 #     every keel thread has its filter (Seccomp: 2, one filter), no new
 #     privileges, no capability left; the limits; SIGTERM still works;
 #  3. deliberate violations (SECCOMP_TEST_VIOLATION test builds), for each
 #     thread kind: keel dies by SIGSYS (status 159), the log names the
-#     thread and the call, no core file, the terminal is restored;
+#     thread and the call, no core file, the terminal is restored; a filter
+#     that cannot be installed ("<thread>:install") is fatal before any
+#     guest instruction;
 #  4. the optional sandbox (namespaces, empty root, unprivileged user),
 #     and without privileges: skipped with warnings, or refused with
 #     SANDBOX_REQUIRE;
@@ -69,6 +74,33 @@ stop() {
 	exec 7>&-
 }
 
+# fds_pinned <label> <vCPUs> [<fd>=<target pattern>...]: keel's descriptors
+# are at their fixed numbers (core/fds.h, for NR_VCPUS <= 8) and it holds
+# no other
+fds_pinned() {
+	local label=$1 n=$2 want fd got bad=""
+	shift 2
+	want="0 1 2 3=/dev/kvm 4=anon_inode:kvm-vm 5=anon_inode:[eventfd] 6=anon_inode:[signalfd]"
+	for ((i = 0; i < n; i++)); do want="$want $((8 + i))=anon_inode:kvm-vcpu:$i"; done
+	want="$want $*"
+	for fd in $(ls /proc/"$pid"/fd | sort -n); do
+		got=$(readlink /proc/"$pid"/fd/"$fd")
+		case " $want " in
+		*" $fd "* | *" $fd=$got "*) ;;
+		*) bad="$bad $fd=$got" ;;
+		esac
+	done
+	for w in $want; do
+		[ "${w#*=}" = "$w" ] && continue
+		[ "$(readlink /proc/"$pid"/fd/"${w%%=*}")" = "${w#*=}" ] || bad="$bad missing:$w"
+	done
+	if [ -z "$bad" ]; then
+		pass "$label: every descriptor at its fixed number, no other ($(ls /proc/"$pid"/fd | wc -l) open)"
+	else
+		fail "$label: descriptors not as core/fds.h fixes them:$bad"
+	fi
+}
+
 # field <status file> <name>: one field of /proc/<pid>/task/<tid>/status
 field() { awk -v f="$2:" '$1 == f { print $2 }' "$1"; }
 
@@ -112,6 +144,38 @@ threads_hardened() {
 	fi
 }
 
+# sigsys_cases: keel's own SIGSYS handler (core/seccomp.c) with the base
+# build's filters, in a host process under strace: one line, death by
+# SIGSYS, and no rt_sigreturn after the SIGSYS (the handler never returns).
+sigsys_cases() {
+	local k kind rc
+	if ! command -v strace >/dev/null; then
+		echo "    note: strace is absent: the SIGSYS handler is not traced (scripts/deps.sh)"
+		return
+	fi
+	if ! gcc -std=c11 -D_GNU_SOURCE -DSYS_SECCOMP=1 -O2 -Wall -Wextra -Werror \
+		-I"$WORK/base/include" -I"$SRC" -include "$WORK/base/include/generated/autoconf.h" \
+		-o "$WORK/sigsys_test" "$SRC/tests/seccomp/sigsys_test.c" "$SRC/core/seccomp.c" \
+		"$SRC/core/sandbox.c" "$SRC/core/tty.c" "$SRC/core/log.c" "$SRC/core/fds.c" \
+		2>"$WORK/sigsys_test.build"; then
+		sed 's/^/      | /' "$WORK/sigsys_test.build"
+		fail "sigsys_test: build"
+		return
+	fi
+	for k in 0:main 1:vcpu 2:blk 3:net 4:rng; do
+		kind=${k#*:}
+		rc=$({ strace -f -o "$WORK/sigsys.$kind.strace" "$WORK/sigsys_test" "${k%%:*}" \
+			2>"$WORK/sigsys.$kind.err"; echo $?; } 2>/dev/null)
+		check "SIGSYS handler ($kind filter): the process dies by SIGSYS (status $rc)" test "$rc" = 159
+		check "SIGSYS handler ($kind filter): one line names the thread and the call" \
+			test "$(grep -c "seccomp: thread keel-sigsys ($kind filter) made a forbidden system call: socket (41)" \
+				"$WORK/sigsys.$kind.err")" = 1
+		check "SIGSYS handler ($kind filter): never returns (no rt_sigreturn after the SIGSYS)" \
+			sh -c "sed -n '/--- SIGSYS/,\$p' '$WORK/sigsys.$kind.strace' | grep -q 'killed by SIGSYS' &&
+				! sed -n '/--- SIGSYS/,\$p' '$WORK/sigsys.$kind.strace' | grep -q rt_sigreturn"
+	done
+}
+
 # ---------------------------------------------------------------------------
 # 1. The allowlists and the generated BPF, judged by the kernel
 
@@ -131,7 +195,7 @@ if build base "$SMP2" "$HANG"; then
 	check "--print-seccomp: shows the sandbox" grep -q '^sandbox' "$WORK/print.out"
 	grep -E '^thread ' "$WORK/print.out" | sed 's/^/    note /'
 
-	if gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$WORK/base/include" \
+	if gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$WORK/base/include" -I"$SRC" \
 		-include "$WORK/base/include/generated/autoconf.h" -o "$WORK/bpf_test" \
 		"$SRC/tests/seccomp/bpf_test.c" 2>"$WORK/bpf_test.build"; then
 		if "$WORK/bpf_test" >"$WORK/bpf_test.out" 2>&1; then
@@ -145,7 +209,7 @@ if build base "$SMP2" "$HANG"; then
 		sed 's/^/      | /' "$WORK/bpf_test.build"
 		fail "bpf_test: build"
 	fi
-
+	sigsys_cases
 fi
 
 # ---------------------------------------------------------------------------
@@ -163,6 +227,7 @@ running_case() {
 		test "$nofile" -gt "$hifd" -a "$nofile" -le $((hifd + 1 + 4))
 	check "running: not dumpable (/proc/<pid> belongs to root)" \
 		test "$(stat -c %u /proc/"$pid"/status)" = 0
+	fds_pinned running 2
 	printf 'console input\r' >&7
 	sleep 0.5
 	check "running: console input read, keel still running" kill -0 "$pid"
@@ -177,6 +242,8 @@ rng_case() {
 	check "virtio-rng: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/rng.out"
 	check "virtio-rng: thread keel-rng0 runs" grep -qx keel-rng0 /proc/"$pid"/task/*/comm
 	threads_hardened "virtio-rng" 3
+	fds_pinned "virtio-rng" 1 "7=anon_inode:[eventfd]" "16=anon_inode:[eventpoll]" \
+		"17=anon_inode:[eventfd]" "20=anon_inode:[eventfd]"
 	stop
 	check "virtio-rng: SIGTERM stops it in order: status 143" test $rc -eq 143
 	check "virtio-rng: nothing trapped" bash -c "! grep -q seccomp '$WORK/rng.err'"
@@ -227,6 +294,11 @@ violation "vcpu:ioctl:KVM_SET_USER_MEMORY_REGION" "keel-vcpu0 (vcpu filter)" \
 	"ioctl (16) request KVM_SET_USER_MEMORY_REGION (0x4020ae46)"
 # allowed on vCPU threads, not on the main thread; musl sign-extends it
 violation "main:ioctl:KVM_GET_REGS" "keel (main filter)" "ioctl (16) request KVM_GET_REGS (0x8090ae81)"
+# no thread signals anything (the kick is a timer of keel's own)
+violation "main:tkill" "keel (main filter)" "tkill (200)"
+violation "vcpu:tkill" "keel-vcpu0 (vcpu filter)" "tkill (200)"
+# descriptors: allowed on the thread's own fixed numbers only (fd -1 here)
+violation "vcpu:write" "keel-vcpu0 (vcpu filter)" "write (1)"
 violation "rng:socket" "keel-rng0 (rng filter)" "socket (41)" CONFIG_VIRTIO_RNG=y
 violation "rng:ioctl:KVM_IRQFD" "keel-rng0 (rng filter)" "ioctl (16) request KVM_IRQFD (0x4020ae76)" \
 	CONFIG_VIRTIO_RNG=y
@@ -236,10 +308,29 @@ if [ -x "$WORK/viol/keel" ]; then
 		grep -q 'pty: status=-31 termios=restored' "$WORK/pty.out"
 fi
 printf '%s\n' CONFIG_DEFCONFIG_NAME='"viol"' CONFIG_BOARD_PC2=y CONFIG_ALLOW_OVERCOMMIT=y \
-	'CONFIG_SECCOMP_TEST_VIOLATION="vcpu:write"' >"$WORK/allowed.defconfig"
+	'CONFIG_SECCOMP_TEST_VIOLATION="vcpu:rt_sigprocmask"' >"$WORK/allowed.defconfig"
 kmake "$WORK/viol" defconfig DEFCONFIG="$WORK/allowed.defconfig" && ! kmake "$WORK/viol"
 check "SECCOMP_TEST_VIOLATION of an allowed call fails the build ($?)" \
 	grep -q 'the vcpu thread is allowed that call' "$WORK/make.out"
+
+# A filter the kernel refuses ("<thread>:install", an empty program) is
+# fatal, and no guest instruction runs: the vCPUs wait at the gate until
+# every thread has its filter (TRACE_BOOT: no first-kvm-run milestone).
+install_fails_run() {
+	local kind=$1
+	rc=$(cd "$WORK" && { timeout -s KILL $((60 * KVM_SLOW)) "$WORK/viol/keel" </dev/null \
+		>"$WORK/viol.out" 2>"$WORK/viol.err"; echo $?; } 2>/dev/null)
+	check "$kind:install: keel stops with status 1 (got $rc)" test "$rc" = 1
+	check "$kind:install: the log says which filter could not be installed" \
+		grep -q "seccomp: cannot install the $kind filter" "$WORK/viol.err"
+	check "$kind:install: no vCPU entered the guest (no first-kvm-run)" \
+		bash -c "! grep -q 'trace: first-kvm-run' '$WORK/viol.err'"
+}
+for kind in main vcpu; do
+	if build viol "CONFIG_SECCOMP_TEST_VIOLATION=\"$kind:install\"" CONFIG_TRACE_BOOT=y "$SMP2"; then
+		kvm_call install_fails_run "$kind"
+	fi
+done
 
 # ---------------------------------------------------------------------------
 # 4. The sandbox: namespaces, empty root, unprivileged user
@@ -313,7 +404,7 @@ nodev() {
 		check "$label: vCPU threads may not $call" bash -c "! grep -qw $call '$WORK/nodev.vcpu'"
 	done
 	grep -E '^thread ' "$WORK/nodev.print" | sed "s/^/    note $label: /"
-	gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$WORK/nodev/include" \
+	gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$WORK/nodev/include" -I"$SRC" \
 		-include "$WORK/nodev/include/generated/autoconf.h" -o "$WORK/bpf_test_nodev" \
 		"$SRC/tests/seccomp/bpf_test.c" && "$WORK/bpf_test_nodev" >"$WORK/bpf_test_nodev.out" 2>&1
 	check "$label: generated BPF, in the kernel: $(tail -1 "$WORK/bpf_test_nodev.out")" test $? -eq 0
