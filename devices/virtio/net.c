@@ -257,6 +257,13 @@ static int net_rx_chain(struct virtio_net *n)
 					"%d-byte virtio-net header",
 					n->rx_elem.in_len, VIRTIO_NET_HDR_LEN);
 			r = -1;
+		} else if (r > 0 && n->rx_elem.in_len == VIRTIO_NET_HDR_LEN) {
+			/* readv() of no segment would return 0 and leave the frame waiting. */
+			virtio_dev_fail(dev, true,
+					"rx: chain of %u writable bytes has no room for a frame "
+					"behind the %d-byte virtio-net header",
+					n->rx_elem.in_len, VIRTIO_NET_HDR_LEN);
+			r = -1;
 		}
 	}
 	n->rx_gen = dev->generation;
@@ -296,10 +303,14 @@ static void net_rx(struct virtio_net *n)
 			len = readv(n->tap_fd, in, cnt);
 		while (len < 0 && errno == EINTR);
 		if (len <= 0) {
-			if (len < 0 && errno != EAGAIN) {
-				/* Not a passing state: wait for the next rx kick. */
+			if (len == 0 || errno != EAGAIN) {
+				/*
+				 * Not a passing state (0: the tap is at end of file, it
+				 * stays readable): wait for the next rx kick.
+				 */
 				if (ratelimit_ok(&n->rl_rx))
-					pr_warn("%s: rx: tap read: %s", dev->name, strerror(errno));
+					pr_warn("%s: rx: tap read: %s", dev->name,
+						len ? strerror(errno) : "end of file");
 				net_watch_tap(n, false);
 				break;
 			}
