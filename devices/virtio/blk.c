@@ -422,7 +422,8 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 	for (;;) {
 		struct blk_req_hdr h;
 		uint64_t out_len, in_len;
-		uint32_t written, gen;
+		uint32_t written;
+		uint64_t epoch;
 		uint8_t *status, st;
 		int rc;
 
@@ -435,7 +436,7 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 		if (rc < 0)
 			virtio_dev_fail(dev, true, "malformed descriptor chain: %s", vq->error);
 		status = rc > 0 ? blk_frame(b, e, &h, &out_len, &in_len) : NULL;
-		gen = dev->generation;
+		epoch = virtio_queue_epoch(dev, q);
 		pthread_mutex_unlock(&dev->lock);
 		if (!status)
 			return;
@@ -443,8 +444,8 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 		st = blk_do(b, e, &h, out_len, in_len, &written);
 
 		pthread_mutex_lock(&dev->lock);
-		if (dev->generation != gen || dev->broken) {
-			/* Reset during the I/O: the request belongs to a ring that is gone. */
+		if (virtio_queue_epoch(dev, q) != epoch || dev->broken) {
+			/* Reset or queue disabled during the I/O: its ring is gone. */
 			pthread_mutex_unlock(&dev->lock);
 			return;
 		}

@@ -110,6 +110,8 @@ static void set_queue_ready(struct virtio_dev *dev, struct virtq *vq, uint32_t v
 		uint16_t num = vq->num;
 		uint64_t d = vq->desc_gpa, a = vq->avail_gpa, u = vq->used_gpa;
 
+		/* Chains the device thread holds from this queue are retired. */
+		dev->queue_epoch[vq - dev->vq]++;
 		virtq_reset(vq);
 		vq->num = num;
 		vq->desc_gpa = d;

@@ -13,7 +13,8 @@
  *    With no receive chain left the tap is no longer watched (no busy
  *    loop on a full tap) until the guest kicks the receive queue.
  * dev->lock is held around pop/push only, never across tap I/O; a chain
- * popped before a reset (generation changed) is dropped, not pushed.
+ * popped before a reset or QueueReady 0 (virtio_queue_epoch changed) is
+ * dropped, not pushed.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -60,7 +61,7 @@ struct virtio_net {
 	bool offload_done; /* TUNSETOFFLOAD done for generation offload_gen */
 	uint32_t offload_gen;
 	bool rx_held; /* rx_elem popped, waiting for a frame */
-	uint32_t rx_gen;
+	uint64_t rx_epoch; /* virtio_queue_epoch() of the receive queue when it was popped */
 	struct ratelimit rl_tx, rl_rx;
 	struct iovec iov[VIRTQ_MAX_SEGS];
 	struct virtq_elem rx_elem, tx_elem;
@@ -199,7 +200,7 @@ static void net_tx(struct virtio_net *n)
 	unsigned int pushed = 0;
 
 	for (;;) {
-		uint32_t gen;
+		uint64_t epoch;
 		int r = 0;
 
 		pthread_mutex_lock(&dev->lock);
@@ -213,13 +214,13 @@ static void net_tx(struct virtio_net *n)
 						"virtio-net header",
 						e->out_len, VIRTIO_NET_HDR_LEN);
 		}
-		gen = dev->generation;
+		epoch = virtio_queue_epoch(dev, VIRTIO_NET_TXQ);
 		pthread_mutex_unlock(&dev->lock);
 		if (r <= 0 || e->out_len < VIRTIO_NET_HDR_LEN)
 			break;
 		net_tx_one(n, e);
 		pthread_mutex_lock(&dev->lock);
-		if (gen == dev->generation && !dev->broken) {
+		if (epoch == virtio_queue_epoch(dev, VIRTIO_NET_TXQ) && !dev->broken) {
 			virtq_push(vq, e, 0);
 			pushed++;
 		}
@@ -241,7 +242,8 @@ static int net_rx_chain(struct virtio_net *n)
 	int r = 0;
 
 	pthread_mutex_lock(&dev->lock);
-	if (n->rx_held && (n->rx_gen != dev->generation || !net_queue_live(dev, vq)))
+	if (n->rx_held &&
+	    (n->rx_epoch != virtio_queue_epoch(dev, VIRTIO_NET_RXQ) || !net_queue_live(dev, vq)))
 		n->rx_held = false;
 	if (n->rx_held) {
 		pthread_mutex_unlock(&dev->lock);
@@ -266,7 +268,7 @@ static int net_rx_chain(struct virtio_net *n)
 			r = -1;
 		}
 	}
-	n->rx_gen = dev->generation;
+	n->rx_epoch = virtio_queue_epoch(dev, VIRTIO_NET_RXQ);
 	pthread_mutex_unlock(&dev->lock);
 	n->rx_held = r > 0;
 	return r;
@@ -334,7 +336,7 @@ static void net_rx(struct virtio_net *n)
 			virtq_copy_to_in(e, 0, &hdr, sizeof(hdr));
 		}
 		pthread_mutex_lock(&dev->lock);
-		if (n->rx_gen == dev->generation && !dev->broken) {
+		if (n->rx_epoch == virtio_queue_epoch(dev, VIRTIO_NET_RXQ) && !dev->broken) {
 			virtq_push(&dev->vq[VIRTIO_NET_RXQ], e, used);
 			pushed++;
 		}
@@ -379,7 +381,7 @@ static void net_config_read(struct virtio_dev *dev, uint32_t off, void *data, un
 		       len < sizeof(n->config) - off ? len : sizeof(n->config) - off);
 }
 
-/* Device-thread state is checked against dev->generation: nothing to drop here. */
+/* Device-thread state is checked against virtio_queue_epoch(): nothing to drop here. */
 static void net_reset(struct virtio_dev *dev)
 {
 	(void)dev;

@@ -55,7 +55,8 @@ static void rng_queue_notify(struct virtio_dev *dev, unsigned int q)
 	bool pushed = false;
 
 	for (;;) {
-		uint32_t gen, len;
+		uint64_t epoch;
+		uint32_t len;
 		int got;
 
 		pthread_mutex_lock(&dev->lock);
@@ -66,13 +67,13 @@ static void rng_queue_notify(struct virtio_dev *dev, unsigned int q)
 		got = virtq_pop(vq, &r->elem);
 		if (got < 0)
 			virtio_dev_fail(dev, true, "queue %u: malformed descriptor chain", q);
-		gen = dev->generation;
+		epoch = virtio_queue_epoch(dev, q);
 		pthread_mutex_unlock(&dev->lock);
 		if (got <= 0)
 			break;
 		len = fill(&r->elem, RNG_MAX_REQUEST);
 		pthread_mutex_lock(&dev->lock);
-		if (dev->generation == gen && !dev->broken) {
+		if (virtio_queue_epoch(dev, q) == epoch && !dev->broken) {
 			virtq_push(vq, &r->elem, len);
 			pushed = true;
 		}

@@ -16,9 +16,11 @@
  * "keel-<name>" (an epoll loop). dev->lock serialises the two: the
  * device thread takes it around virtq_pop()/virtq_push(), never across
  * backend I/O; the transport takes it for every register access.
- * A reset (status 0 written) bumps dev->generation under the lock: a
- * device thread that finds the generation changed after an I/O drops
- * the request instead of completing it.
+ * A reset (status 0 written) bumps dev->generation, and disabling a
+ * queue (QueueReady 0) bumps that queue's epoch, under the lock: a device
+ * thread takes virtio_queue_epoch() with each chain it pops and, if it
+ * changed by the time the I/O is done, drops the chain instead of
+ * completing it (it belongs to rings that are gone).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -100,6 +102,7 @@ struct virtio_dev {
 	uint32_t status;
 	uint32_t isr; /* InterruptStatus: bit 0 used buffer, bit 1 config change */
 	uint32_t generation; /* bumped at each reset */
+	uint32_t queue_epoch[VIRTIO_MAX_QUEUES]; /* bumped when the queue is disabled */
 	bool broken; /* DEVICE_NEEDS_RESET set: no queue is touched until reset */
 	struct virtq vq[VIRTIO_MAX_QUEUES];
 	/* Set up by virtio.c. */
@@ -116,6 +119,15 @@ struct virtio_dev {
 	bool started;
 	struct virtio_mmio_regs mmio;
 };
+
+/*
+ * Under dev->lock: what a chain popped from queue q now must find
+ * unchanged when it is pushed (neither a reset nor QueueReady 0 between).
+ */
+static inline uint64_t virtio_queue_epoch(const struct virtio_dev *dev, unsigned int q)
+{
+	return (uint64_t)dev->generation << 32 | dev->queue_epoch[q];
+}
 
 /*
  * Register the device: its MMIO slot on the bus, the ioeventfd of each
