@@ -253,6 +253,64 @@ static void test_failures(void)
 	EXPECT(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_DRIVER_OK), "DRIVER_OK needs FEATURES_OK");
 }
 
+/*
+ * The virtio 1.x status state machine (2.1, 3.1.1): the driver never
+ * clears a status bit (only a write of 0 resets), so FEATURES_OK, once
+ * accepted, stays, and the features stay fixed until the reset; bits
+ * come in order (DRIVER needs ACKNOWLEDGE, FEATURES_OK needs DRIVER).
+ */
+static void test_status_machine(void)
+{
+	const uint32_t ack = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+	const uint32_t fok = ack | VIRTIO_STATUS_FEATURES_OK;
+	const uint64_t v1 = 1ULL << VIRTIO_F_VERSION_1, eidx = 1ULL << VIRTIO_F_RING_EVENT_IDX;
+
+	new_dev(eidx);
+	wr(VIRTIO_MMIO_STATUS, ack);
+	set_features(v1 | eidx);
+	wr(VIRTIO_MMIO_STATUS, fok);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == fok && dev.guest_features == (v1 | eidx),
+	       "accepted: status %#x", rd(VIRTIO_MMIO_STATUS));
+	setup_queue(0, 64, 0x10000);
+	EXPECT(dev.vq[0].ready && dev.vq[0].event_idx, "queue 0 live with EVENT_IDX");
+	/* A status write without FEATURES_OK does not reopen the features. */
+	wr(VIRTIO_MMIO_STATUS, ack);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == fok, "FEATURES_OK cleared by a status write: %#x",
+	       rd(VIRTIO_MMIO_STATUS));
+	set_features(v1);
+	wr(VIRTIO_MMIO_STATUS, fok);
+	EXPECT(dev.guest_features == (v1 | eidx), "features renegotiated while queues run: %#llx",
+	       (unsigned long long)dev.guest_features);
+	EXPECT(dev.mmio.driver_features == (v1 | eidx), "DriverFeatures written after FEATURES_OK");
+	wr(VIRTIO_MMIO_STATUS, fok | VIRTIO_STATUS_DRIVER_OK);
+	wr(VIRTIO_MMIO_STATUS, fok);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK cleared: %#x",
+	       rd(VIRTIO_MMIO_STATUS));
+	wr(VIRTIO_MMIO_STATUS, 0);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == 0 && dev.guest_features == 0, "0 resets");
+
+	/* Order: FEATURES_OK without DRIVER, DRIVER without ACKNOWLEDGE. */
+	set_features(v1);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_FEATURES_OK);
+	EXPECT(!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) && !dev.guest_features,
+	       "FEATURES_OK without DRIVER accepted");
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_DRIVER);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == 0, "DRIVER without ACKNOWLEDGE accepted: %#x",
+	       rd(VIRTIO_MMIO_STATUS));
+	/* A refused FEATURES_OK may be tried again with features that are offered. */
+	wr(VIRTIO_MMIO_STATUS, ack);
+	set_features(v1 | 1ULL << VIRTIO_F_RING_INDIRECT_DESC);
+	wr(VIRTIO_MMIO_STATUS, fok);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == ack, "not offered: refused");
+	set_features(v1);
+	wr(VIRTIO_MMIO_STATUS, fok);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == fok && dev.guest_features == v1, "second try accepted");
+	wr(VIRTIO_MMIO_STATUS, fok | VIRTIO_STATUS_FAILED);
+	EXPECT(rd(VIRTIO_MMIO_STATUS) == (fok | VIRTIO_STATUS_FAILED), "FAILED: %#x",
+	       rd(VIRTIO_MMIO_STATUS));
+}
+
 static void test_bad_accesses(void)
 {
 	uint8_t b[8];
@@ -353,6 +411,7 @@ int main(int argc, char **argv)
 	test_identity();
 	test_negotiation();
 	test_failures();
+	test_status_machine();
 	test_bad_accesses();
 	test_notify();
 	free(mem.ram);
