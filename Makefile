@@ -271,8 +271,12 @@ $(objtree)/keel: $(objs) $(FLAGS_FILE)
 # with the project sources listed in tests/unit/test_<name>.mk as
 # "test_<name>-srcs := core/bus.c ...". They read no configuration.
 
+# A test may pick its sanitizers (default address,undefined) and add flags:
+# "test_<name>-sanitize := thread", "test_<name>-cflags := ...".
+comma := ,
+
 HOSTCC ?= gcc
-UNIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+UNIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -I$(srctree) -I$(srctree)/tests/unit
 unit-tests := $(patsubst $(srctree)/tests/unit/%.c,%,$(wildcard $(srctree)/tests/unit/test_*.c))
 -include $(wildcard $(srctree)/tests/unit/test_*.mk)
@@ -282,7 +286,8 @@ $(objtree)/tests/unit/%: $(srctree)/tests/unit/%.c $$(addprefix $(srctree)/,$$($
 		$(wildcard $(srctree)/tests/unit/*.h)
 	$(quiet) HOSTCC tests/unit/$*
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -fsanitize=$(or $($*-sanitize),address$(comma)undefined) \
+		$($*-cflags) -o $@ $(filter %.c,$^)
 
 unit-tests: $(unit-bins)
 .PHONY: unit-tests

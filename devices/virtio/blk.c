@@ -129,6 +129,7 @@ struct blk {
 	char serial[VIRTIO_BLK_ID_BYTES]; /* zero-padded */
 	struct blk_config cfg;
 	unsigned int io_errors; /* host errors: the first is logged */
+	uint64_t features; /* dev->guest_features, taken under the lock with the request */
 	struct virtq_elem elem;
 	struct iovec data[VIRTQ_MAX_SEGS];
 };
@@ -227,7 +228,7 @@ static int blk_sync(struct blk *b)
  */
 static bool blk_write_through(const struct blk *b)
 {
-	return !(b->dev.guest_features & (1ull << VIRTIO_BLK_F_FLUSH));
+	return !(b->features & (1ull << VIRTIO_BLK_F_FLUSH));
 }
 
 /* Is [sector, sector + nr) inside the disk? Overflow-safe. */
@@ -277,8 +278,7 @@ static uint8_t blk_dwz(struct blk *b, const struct virtq_elem *e, uint64_t out_l
 	uint64_t bytes = out_len - sizeof(struct blk_req_hdr);
 	uint64_t nr = bytes / sizeof(struct blk_dwz_range);
 
-	if (!(b->dev.guest_features &
-	      (1ull << (discard ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES))))
+	if (!(b->features & (1ull << (discard ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES))))
 		return VIRTIO_BLK_S_UNSUPP;
 	if (b->readonly || in_len != 1 || !nr || bytes % sizeof(struct blk_dwz_range) ||
 	    nr > BLK_DWZ_MAX_SEG)
@@ -358,7 +358,7 @@ static uint8_t blk_do(struct blk *b, const struct virtq_elem *e, const struct bl
 			*written = (uint32_t)data_len;
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_FLUSH:
-		if (!(b->dev.guest_features & (1ull << VIRTIO_BLK_F_FLUSH)))
+		if (!(b->features & (1ull << VIRTIO_BLK_F_FLUSH)))
 			return VIRTIO_BLK_S_UNSUPP;
 		if (out_len != sizeof(*h) || in_len != 1)
 			return VIRTIO_BLK_S_IOERR;
@@ -437,6 +437,7 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 			virtio_dev_fail(dev, true, "malformed descriptor chain: %s", vq->error);
 		status = rc > 0 ? blk_frame(b, e, &h, &out_len, &in_len) : NULL;
 		epoch = virtio_queue_epoch(dev, q);
+		b->features = dev->guest_features; /* fixed from FEATURES_OK to the reset */
 		pthread_mutex_unlock(&dev->lock);
 		if (!status)
 			return;
