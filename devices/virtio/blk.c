@@ -28,7 +28,7 @@
  *    the wrong direction or size) is VIRTIO_BLK_S_IOERR for that request,
  *    an unknown type VIRTIO_BLK_S_UNSUPP;
  *  - a host error (EIO, a short read at the end of a file truncated under
- *    keel) is VIRTIO_BLK_S_IOERR; the first one is logged.
+ *    keel) is VIRTIO_BLK_S_IOERR, logged (rate-limited).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,7 +128,7 @@ struct blk {
 	uint64_t capacity; /* sectors */
 	char serial[VIRTIO_BLK_ID_BYTES]; /* zero-padded */
 	struct blk_config cfg;
-	unsigned int io_errors; /* host errors: the first is logged */
+	struct log_ratelimit rl_io; /* host errors: each request may hit one */
 	uint64_t features; /* dev->guest_features, taken under the lock with the request */
 	struct virtq_elem elem;
 	struct iovec data[VIRTQ_MAX_SEGS];
@@ -138,12 +138,10 @@ static char blk_zeros[64 * 1024]; /* written when the file system cannot zero a 
 
 static void blk_log_error(struct blk *b, const char *what, uint64_t sector, int err)
 {
-	if (b->io_errors++)
-		return;
-	pr_err("virtio %s: %s at sector %llu of %s: %s (the guest gets an I/O error; further errors "
-	       "are not logged)",
-	       b->dev.name, what, (unsigned long long)sector, b->path,
-	       err ? strerror(err) : "end of file (image truncated?)");
+	pr_err_ratelimited(&b->rl_io,
+			   "virtio %s: %s at sector %llu of %s: %s (the guest gets an I/O error)",
+			   b->dev.name, what, (unsigned long long)sector, b->path,
+			   err ? strerror(err) : "end of file (image truncated?)");
 }
 
 /*

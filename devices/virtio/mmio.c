@@ -372,8 +372,10 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 		/* The queue's own reason, if a virtq call failed: one line says it all. */
 		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES && !*why; q++)
 			why = dev->vq[q].error;
-		pr_err("virtio %s: %s%s%s; the device needs a reset and refuses work until then",
-		       dev->name, msg, *why ? ": " : "", why);
+		pr_err_ratelimited(&dev->rl_fail,
+				   "virtio %s: %s%s%s; the device needs a reset and refuses work "
+				   "until then",
+				   dev->name, msg, *why ? ": " : "", why);
 		dev->broken = true;
 		dev->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 		dev->isr |= VIRTIO_MMIO_INT_CONFIG;

@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/virtio_net.h>
@@ -37,17 +36,11 @@
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VIRTIO_NET_HDR_LEN, "virtio 1.x net header");
 
 #define RX_BUDGET 256 /* frames per tap wakeup before epoll gets a look at the tx kick */
-#define RATELIMIT_SECS 5
 
 #define F(bit) (1ULL << (bit))
 #define NET_FEATURES_OFFLOAD                                                             \
 	(F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_GUEST_CSUM) | F(VIRTIO_NET_F_HOST_TSO4) | \
 	 F(VIRTIO_NET_F_HOST_TSO6) | F(VIRTIO_NET_F_GUEST_TSO4) | F(VIRTIO_NET_F_GUEST_TSO6))
-
-struct ratelimit {
-	time_t last;
-	unsigned long suppressed;
-};
 
 struct virtio_net {
 	struct virtio_dev dev;
@@ -62,7 +55,8 @@ struct virtio_net {
 	uint32_t offload_gen;
 	bool rx_held; /* rx_elem popped, waiting for a frame */
 	uint64_t rx_epoch; /* virtio_queue_epoch() of the receive queue when it was popped */
-	struct ratelimit rl_tx, rl_rx;
+	/* Log lines a guest can repeat, one limit per kind. */
+	struct log_ratelimit rl_tx_drop, rl_tx_err, rl_rx_err, rl_rx_cut, rl_watch;
 	struct iovec iov[VIRTQ_MAX_SEGS];
 	struct virtq_elem rx_elem, tx_elem;
 };
@@ -70,23 +64,6 @@ struct virtio_net {
 static struct virtio_net *to_net(struct virtio_dev *dev)
 {
 	return dev->priv;
-}
-
-/* One log line per RATELIMIT_SECS per kind, with the count of the ones left out. */
-static bool ratelimit_ok(struct ratelimit *rl)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (rl->last && ts.tv_sec - rl->last < RATELIMIT_SECS) {
-		rl->suppressed++;
-		return false;
-	}
-	if (rl->suppressed)
-		pr_warn("(%lu similar messages suppressed)", rl->suppressed);
-	rl->last = ts.tv_sec ? ts.tv_sec : 1;
-	rl->suppressed = 0;
-	return true;
 }
 
 /*
@@ -102,8 +79,8 @@ static void net_watch_tap(struct virtio_net *n, bool on)
 	if (n->tap_watched == on)
 		return;
 	if (epoll_ctl(n->rx_ep, EPOLL_CTL_MOD, n->tap_fd, &ev)) {
-		pr_err("%s: cannot %s watching the tap: %s", n->dev.name, on ? "start" : "stop",
-		       strerror(errno));
+		pr_err_ratelimited(&n->rl_watch, "%s: cannot %s watching the tap: %s", n->dev.name,
+				   on ? "start" : "stop", strerror(errno));
 		return;
 	}
 	n->tap_watched = on;
@@ -175,9 +152,9 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 	ssize_t done;
 
 	if (frame == 0 || frame > VIRTIO_NET_MAX_FRAME) {
-		if (ratelimit_ok(&n->rl_tx))
-			pr_warn("%s: tx: dropped a frame of %zu bytes (1 to %d)", n->dev.name,
-				frame, VIRTIO_NET_MAX_FRAME);
+		pr_warn_ratelimited(&n->rl_tx_drop,
+				    "%s: tx: dropped a frame of %zu bytes (1 to %d)", n->dev.name,
+				    frame, VIRTIO_NET_MAX_FRAME);
 		return;
 	}
 	if (!n->vnet_hdr) {
@@ -187,9 +164,10 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 	do
 		done = writev(n->tap_fd, iov, cnt);
 	while (done < 0 && errno == EINTR);
-	if (done < 0 && ratelimit_ok(&n->rl_tx))
-		pr_warn("%s: tx: tap write of a %zu-byte frame: %s (dropped)", n->dev.name, frame,
-			strerror(errno));
+	if (done < 0)
+		pr_warn_ratelimited(&n->rl_tx_err,
+				    "%s: tx: tap write of a %zu-byte frame: %s (dropped)",
+				    n->dev.name, frame, strerror(errno));
 }
 
 static void net_tx(struct virtio_net *n)
@@ -310,9 +288,9 @@ static void net_rx(struct virtio_net *n)
 				 * Not a passing state (0: the tap is at end of file, it
 				 * stays readable): wait for the next rx kick.
 				 */
-				if (ratelimit_ok(&n->rl_rx))
-					pr_warn("%s: rx: tap read: %s", dev->name,
-						len ? strerror(errno) : "end of file");
+				pr_warn_ratelimited(&n->rl_rx_err, "%s: rx: tap read: %s",
+						    dev->name,
+						    len ? strerror(errno) : "end of file");
 				net_watch_tap(n, false);
 				break;
 			}
@@ -320,10 +298,12 @@ static void net_rx(struct virtio_net *n)
 			break;
 		}
 		/* tun cuts a frame to the buffer: one that fills it was likely cut */
-		if ((uint64_t)len + (n->vnet_hdr ? 0 : VIRTIO_NET_HDR_LEN) >= e->in_len &&
-		    ratelimit_ok(&n->rl_rx))
-			pr_warn("%s: rx: a frame filled the guest's whole %u-byte buffer and was "
-				"probably truncated (is the tap's MTU above the guest's?)",
+		if ((uint64_t)len + (n->vnet_hdr ? 0 : VIRTIO_NET_HDR_LEN) >= e->in_len)
+			pr_warn_ratelimited(
+				&n->rl_rx_cut,
+				"%s: rx: a frame filled the guest's whole %u-byte buffer "
+				"and was probably truncated (is the tap's MTU above the "
+				"guest's?)",
 				dev->name, e->in_len);
 		if (n->vnet_hdr) {
 			used = (uint32_t)len;

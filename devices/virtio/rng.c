@@ -20,10 +20,11 @@
 struct rng {
 	struct virtio_dev dev;
 	struct virtq_elem elem;
+	struct log_ratelimit rl_getrandom;
 };
 
 /* Fill up to max bytes of the chain's in segments; returns the bytes written. */
-static uint32_t fill(const struct virtq_elem *e, uint32_t max)
+static uint32_t fill(struct rng *rng, const struct virtq_elem *e, uint32_t max)
 {
 	uint32_t done = 0;
 
@@ -38,7 +39,8 @@ static uint32_t fill(const struct virtq_elem *e, uint32_t max)
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0) {
-				pr_err("virtio rng: getrandom: %s", strerror(errno));
+				pr_err_ratelimited(&rng->rl_getrandom, "virtio %s: getrandom: %s",
+						   rng->dev.name, strerror(errno));
 				return done + (uint32_t)got;
 			}
 			got += (size_t)r;
@@ -71,7 +73,7 @@ static void rng_queue_notify(struct virtio_dev *dev, unsigned int q)
 		pthread_mutex_unlock(&dev->lock);
 		if (got <= 0)
 			break;
-		len = fill(&r->elem, RNG_MAX_REQUEST);
+		len = fill(r, &r->elem, RNG_MAX_REQUEST);
 		pthread_mutex_lock(&dev->lock);
 		if (virtio_queue_epoch(dev, q) == epoch && !dev->broken) {
 			virtq_push(vq, &r->elem, len);

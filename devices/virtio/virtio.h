@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/log.h"
 #include "core/seccomp.h"
 #include "devices/virtio/virtqueue.h"
 
@@ -104,6 +105,7 @@ struct virtio_dev {
 	uint32_t generation; /* bumped at each reset */
 	uint32_t queue_epoch[VIRTIO_MAX_QUEUES]; /* bumped when the queue is disabled */
 	bool broken; /* DEVICE_NEEDS_RESET set: no queue is touched until reset */
+	struct log_ratelimit rl_fail; /* virtio_dev_fail's line: a guest may fail it in a loop */
 	struct virtq vq[VIRTIO_MAX_QUEUES];
 	/* Set up by virtio.c. */
 	unsigned int slot; /* index in the generated table */
@@ -153,7 +155,7 @@ void virtio_dev_notify(struct virtio_dev *dev, unsigned int q);
 
 /*
  * The guest broke the protocol: log one line (printf-style, prefixed with
- * the device name), set DEVICE_NEEDS_RESET, raise the config-change
+ * the device name; rate-limited, a guest may reset and fail in a loop), set DEVICE_NEEDS_RESET, raise the config-change
  * interrupt, and refuse every queue until the guest resets the device.
  * Safe with or without dev->lock held (pass locked accordingly).
  */

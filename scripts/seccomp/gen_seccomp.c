@@ -141,10 +141,9 @@ static const struct rule rules[] = {
 	TKILL(K_ALL, SIGFPE, "re-raise a fatal signal after restoring the terminal (tty.c)"),
 	TKILL(K_ALL, SIGABRT, "re-raise a fatal signal after restoring the terminal (tty.c)"),
 #endif
-#if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
-	ANY(K_VCPU, "clock_gettime",
-	    "RTC time (rtc_cmos) and TRACE_BOOT, when the vDSO falls back to the system call"),
-#endif
+	ANY(K_ALL, "clock_gettime",
+	    "the rate limit of guest-triggered log lines (core/log.c), RTC time (rtc_cmos), "
+	    "TRACE_BOOT: when the vDSO falls back to the system call"),
 #ifdef CONFIG_SERIAL_8250
 	ANY(K_ALL, "write",
 	    "guest console output (serial8250); the stop eventfd (vm_request_stop)"),
@@ -189,7 +188,6 @@ static const struct rule rules[] = {
 #ifdef CONFIG_VIRTIO_NET_OFFLOADS
 	IOCTL(K_NET, TUNSETOFFLOAD, "the offloads the guest accepted (once per driver)"),
 #endif
-	ANY(K_NET, "clock_gettime", "rate limit of the dropped-frame log (vDSO fallback)"),
 #endif
 
 	/* The main/I/O thread. */
