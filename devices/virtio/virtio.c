@@ -13,6 +13,7 @@
  * queue again).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -45,6 +46,12 @@ static struct virtio_dev *devs[VIRTIO_MAX_DEVS];
 static unsigned int nr_devs;
 static int stop_fd = -1;
 static char queue_names[VIRTIO_MAX_DEVS][VIRTIO_MAX_QUEUES][24];
+static atomic_bool stopping;
+
+bool virtio_dev_stopping(void)
+{
+	return atomic_load_explicit(&stopping, memory_order_relaxed);
+}
 
 static void signal_fd(int fd)
 {
@@ -237,6 +244,7 @@ int virtio_start_threads(void)
 
 void virtio_stop_threads(void)
 {
+	atomic_store(&stopping, true); /* long requests give way between their steps */
 	signal_fd(stop_fd);
 	for (unsigned int i = 0; i < nr_devs; i++) {
 		if (devs[i]->started)

@@ -162,6 +162,15 @@ void virtio_dev_notify(struct virtio_dev *dev, unsigned int q);
 void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Device threads, between bounded steps of long work: keel is stopping
+ * (virtio_stop_threads was called): drop the work and return to the loop.
+ */
+bool virtio_dev_stopping(void);
+
+/* Wake the device thread for queue q (virtio.c; also a device's own "more to do"). */
+void virtio_dev_kick(struct virtio_dev *dev, unsigned int q);
+
 /* Start every registered device's thread (main thread, before the sandbox closes threads). */
 int virtio_start_threads(void);
 /* Stop and join them (vm_destroy). */

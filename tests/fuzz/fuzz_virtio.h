@@ -59,6 +59,11 @@ void virtio_dev_irq(struct virtio_dev *dev)
 	fv_irqs++;
 }
 
+bool virtio_dev_stopping(void)
+{
+	return false;
+}
+
 int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 {
 	vqf_dev_lock_init(dev);
