@@ -146,7 +146,8 @@ static const struct rule rules[] = {
 	    "TRACE_BOOT: when the vDSO falls back to the system call"),
 #ifdef CONFIG_SERIAL_8250
 	ANY(K_ALL, "write",
-	    "guest console output (serial8250); the stop eventfd (vm_request_stop)"),
+	    "guest console output (serial8250); the stop eventfd (vm_request_stop); the "
+	    "console's wake eventfd (console_wake: the UART has room for held input)"),
 #else
 	ANY(K_ALL, "write", "the stop eventfd (vm_request_stop)"),
 #endif
@@ -191,8 +192,8 @@ static const struct rule rules[] = {
 #endif
 
 	/* The main/I/O thread. */
-	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin"),
-	ANY(K_MAIN, "read", "the signalfd and console input on stdin"),
+	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin, console wake eventfd"),
+	ANY(K_MAIN, "read", "the signalfd, console input on stdin, the console wake eventfd"),
 	ANY(K_MAIN, "signalfd4", "the main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT)"),
 	TKILL(K_MAIN, SIGUSR1, "kick a vCPU out of KVM_RUN (pthread_kill)"),
 	ANY(K_MAIN, "close", "the signalfd, then the vCPU, VM and /dev/kvm fds (vm_destroy)"),
