@@ -134,7 +134,7 @@ KEEL_LDFLAGS := -static -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
 # Objects
 
 obj-y := core/main.o core/log.o core/config_data.o core/config_check.o \
-	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/console.o core/tty.o core/guest_image.o \
+	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/vcpu_exit.o core/console.o core/tty.o core/guest_image.o \
 	arch/x86/platform.o arch/x86/platform_devices.o arch/x86/boot.o arch/x86/cpu.o arch/x86/cpuid.o \
 	arch/x86/topology.o arch/x86/cpuid_topo.o arch/x86/acpi.o arch/x86/aml.o \
 	devices/acpi_pm.o
