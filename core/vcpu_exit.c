@@ -11,13 +11,33 @@
 #include "core/log.h"
 #include "core/vm.h"
 
-static void handle_io(struct kvm_run *run)
+static struct log_ratelimit rl_bad_io;
+
+/*
+ * Port I/O: count accesses of size bytes (rep ins/outs), their data at
+ * data_offset in the kvm_run mapping. KVM keeps the data inside its pio
+ * page; anything else is refused rather than trusted (no access outside
+ * the mapping, nor over kvm_run's own fields).
+ */
+static void handle_io(struct vcpu *vcpu)
 {
+	struct kvm_run *run = vcpu->run;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	unsigned int size = run->io.size;
+	uint64_t span = (uint64_t)size * run->io.count, size_max = vcpu->vm->run_size;
 
 	if (size != 1 && size != 2 && size != 4)
 		return;
+	if (run->io.data_offset < sizeof(*run) || run->io.data_offset > size_max ||
+	    span > size_max - run->io.data_offset) {
+		pr_err_ratelimited(
+			&rl_bad_io,
+			"vCPU %u: port I/O exit with its data outside kvm_run (port %#x, "
+			"%u x %u bytes at offset %llu): ignored",
+			vcpu->index, run->io.port, run->io.count, size,
+			(unsigned long long)run->io.data_offset);
+		return;
+	}
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		bus_access(BUS_PIO, run->io.port, data, size, run->io.direction == KVM_EXIT_IO_OUT);
 		data += size;
@@ -39,7 +59,7 @@ int vcpu_handle_exit(struct vcpu *vcpu)
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
-		handle_io(run);
+		handle_io(vcpu);
 		return VCPU_KEEP_RUNNING;
 	case KVM_EXIT_MMIO:
 		handle_mmio(run);
