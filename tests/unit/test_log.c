@@ -92,7 +92,8 @@ int main(int argc, char **argv)
 	a.window -= LOG_RATELIMIT_SECS;
 	pr_err_ratelimited(&a, "y");
 	n = captured(last, sizeof(last));
-	EXPECT(n == LOG_RATELIMIT_BURST + 1 && !strcmp(last, "keel: error: y [3 similar messages suppressed]\n"),
+	EXPECT(n == LOG_RATELIMIT_BURST + 1 &&
+		       !strcmp(last, "keel: error: y [3 similar messages suppressed]\n"),
 	       "summary: %s", last);
 	return unit_done("log");
 }
