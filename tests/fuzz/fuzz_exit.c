@@ -29,17 +29,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "arch/x86/platform.h"
-#include "core/bus.h"
 #include "core/vm.h"
-#include "devices/acpi_pm.h"
-#include "devices/i8042.h"
-#include "devices/pci_host.h"
-#include "devices/rtc_cmos.h"
-#include "devices/serial8250.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/virtio.h"
 #include "fuzz.h"
+#include "fuzz_pio_devices.h"
 #include "tests/unit/virtq_fake.h"
 
 #define RUN_SIZE (3 * 4096) /* what KVM_GET_VCPU_MMAP_SIZE gives (x86, no dirty ring) */
@@ -105,28 +99,6 @@ bool virtio_dev_stopping(void)
 	return false;
 }
 
-/* Device state is freed between inputs: remember what each create registered. */
-int __real_bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct bus_ops *ops,
-			void *opaque, const char *name);
-int __wrap_bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct bus_ops *ops,
-			void *opaque, const char *name);
-
-static void *opaques[16];
-static unsigned int nr_opaques;
-
-int __wrap_bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct bus_ops *ops,
-			void *opaque, const char *name)
-{
-	int ret = __real_bus_register(kind, base, len, ops, opaque, name);
-
-	if (ret == 0 && (!nr_opaques || opaques[nr_opaques - 1] != opaque)) {
-		if (nr_opaques == sizeof(opaques) / sizeof(opaques[0]))
-			abort();
-		opaques[nr_opaques++] = opaque;
-	}
-	return ret;
-}
-
 static struct serial8250 *create_devices(void)
 {
 	static const struct virtio_slot slot = { 0, PLAT_VIRTIO_MMIO_BASE, PLAT_VIRTIO_GSI_BASE,
@@ -135,17 +107,7 @@ static struct serial8250 *create_devices(void)
 	struct serial8250 *uart;
 	uint32_t zero = 0;
 
-	bus_reset();
-	for (unsigned int i = 0; i < nr_opaques; i++)
-		free(opaques[i]); /* each device is one calloc; its mutex holds nothing */
-	nr_opaques = 0;
-	uart = serial8250_create(PLAT_COM1_PORT, PLAT_COM1_IRQ, -1, "ttyS0");
-	if (!uart || i8042_create(PLAT_I8042_DATA_PORT, PLAT_I8042_CMD_PORT) ||
-	    rtc_cmos_create(PLAT_RTC_PORT) ||
-	    acpi_pm_create(PLAT_SLEEP_CTL_PORT, PLAT_SLEEP_STS_PORT, PLAT_S5_SLP_TYP,
-			   PLAT_RESET_PORT, PLAT_RESET_VALUE) ||
-	    pci_host_create(PLAT_PCI_ADDR_PORT, PLAT_PCI_DATA_PORT))
-		abort();
+	uart = create_pio_devices();
 	if (image < 0) {
 		char path[64];
 

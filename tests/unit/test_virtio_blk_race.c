@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "core/memory.h"
-#include "devices/virtio/mmio.h"
 #include "devices/virtio/virtio.h"
 #include "unit.h"
 #include "virtq_fake.h"
+#include "vqf_mmio.h"
 
 #define RAM_SIZE (1u << 20)
 #define QSZ 16
@@ -66,29 +66,11 @@ bool virtio_dev_stopping(void)
 
 /* ---- the vCPU: reset and bring the device up again ---- */
 
-static void wr(uint64_t off, uint32_t v)
-{
-	virtio_mmio_ops.write(dev, off, &v, 4);
-}
-
 static void bring_up(uint64_t features)
 {
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(features >> 32));
-	wr(VIRTIO_MMIO_STATUS,
-	   VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSZ);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, RING);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, RING + 0x1000);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, RING + 0x2000);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-				       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	vqf_mmio_features_ok(dev, features);
+	vqf_mmio_queue(dev, 0, QSZ, RING, RING + 0x1000, RING + 0x2000);
+	vqf_mmio_driver_ok(dev);
 }
 
 static void *vcpu(void *arg)

@@ -25,11 +25,11 @@
 #include <unistd.h>
 
 #include "core/memory.h"
-#include "devices/virtio/mmio.h"
 #include "devices/virtio/net.h"
 #include "devices/virtio/virtio.h"
 #include "unit.h"
 #include "virtq_fake.h"
+#include "vqf_mmio.h"
 
 #define RAM_SIZE (4u << 20)
 #define QSZ 8
@@ -100,29 +100,18 @@ int tap_set_offload(int fd, unsigned int flags)
 
 static uint32_t rd(uint64_t off)
 {
-	uint32_t v = 0;
-
-	virtio_mmio_ops.read(dev, off, &v, 4);
-	return v;
+	return vqf_mmio_rd(dev, off);
 }
 
 static void wr(uint64_t off, uint32_t v)
 {
-	virtio_mmio_ops.write(dev, off, &v, 4);
+	vqf_mmio_wr(dev, off, v);
 }
 
 static void queue_at(unsigned int q, struct vqf_ring *r, uint64_t base)
 {
 	vqf_ring_init(r, &mem, QSZ, base, base + 0x1000, base + 0x2000);
-	wr(VIRTIO_MMIO_QUEUE_SEL, q);
-	wr(VIRTIO_MMIO_QUEUE_NUM, QSZ);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)base);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)base + 0x1000);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)base + 0x2000);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
-	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	vqf_mmio_queue(dev, q, QSZ, base, base + 0x1000, base + 0x2000);
 }
 
 /* ACKNOWLEDGE, DRIVER, the offered features (plain rings), FEATURES_OK, queues, DRIVER_OK. */
@@ -132,18 +121,10 @@ static void bring_up(struct vqf_ring *rings, unsigned int nq)
 		     ~(1ULL << VIRTIO_F_RING_EVENT_IDX | 1ULL << VIRTIO_F_RING_INDIRECT_DESC);
 
 	memset(mem.ram, 0, RAM_SIZE);
-	wr(VIRTIO_MMIO_STATUS, 0);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)f);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(f >> 32));
-	wr(VIRTIO_MMIO_STATUS,
-	   VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	vqf_mmio_features_ok(dev, f);
 	for (unsigned int q = 0; q < nq; q++)
 		queue_at(q, &rings[q], OLD_RING + q * 0x40000u);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-				       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	vqf_mmio_driver_ok(dev);
 	EXPECT(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_DRIVER_OK, "driver up: status %#x",
 	       rd(VIRTIO_MMIO_STATUS));
 }
