@@ -83,8 +83,9 @@
 /*
  * Bounded work: a request that writes zeros itself gives way to a stop or
  * a reset every BLK_STEP_BYTES; one kick serves at most BLK_TURN_REQUESTS
- * requests or BLK_TURN_BYTES of data, then kicks the queue again so that
- * the thread's loop gets a look at its stop eventfd in between.
+ * requests or BLK_TURN_BYTES of data, then leaves the rest for the next turn
+ * of the thread's loop (virtio_dev_resume), so that the loop gets a look at
+ * its stop eventfd in between.
  */
 #define BLK_STEP_BYTES (1u << 20)
 #define BLK_TURN_REQUESTS 32
@@ -481,7 +482,7 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 			return;
 		if (served >= BLK_TURN_REQUESTS || turn_bytes >= BLK_TURN_BYTES) {
 			/* The rest in the next turn of the loop, after a look at the stop eventfd. */
-			virtio_dev_kick(dev, q);
+			virtio_dev_resume(dev, q);
 			return;
 		}
 		pthread_mutex_lock(&dev->lock);

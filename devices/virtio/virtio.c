@@ -160,6 +160,31 @@ int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events)
 	return 0;
 }
 
+void virtio_dev_resume(struct virtio_dev *dev, unsigned int q)
+{
+	if (q < dev->ops->nr_queues)
+		dev->resume |= 1u << q;
+}
+
+/* Device thread: the queues a device left work on, if they are still live. */
+static void resume_queues(struct virtio_dev *dev)
+{
+	unsigned int pending = dev->resume;
+
+	dev->resume = 0;
+	for (unsigned int q = 0; pending; q++, pending >>= 1) {
+		bool live;
+
+		if (!(pending & 1))
+			continue;
+		pthread_mutex_lock(&dev->lock);
+		live = (dev->status & VIRTIO_STATUS_DRIVER_OK) && !dev->broken && dev->vq[q].ready;
+		pthread_mutex_unlock(&dev->lock);
+		if (live && dev->ops->queue_notify)
+			dev->ops->queue_notify(dev, q);
+	}
+}
+
 /*
  * Should a kick of queue q reach the device model? Not before DRIVER_OK
  * (the DRIVER_OK write kicks every live queue again) nor once broken; a
@@ -192,7 +217,8 @@ static void *dev_thread(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		int n = epoll_wait(dev->epoll_fd, ev, 8, -1);
+		/* Work left over (virtio_dev_resume): look at the events, do not wait. */
+		int n = epoll_wait(dev->epoll_fd, ev, 8, dev->resume ? 0 : -1);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -218,6 +244,7 @@ static void *dev_thread(void *arg)
 				dev->ops->fd_ready(dev, (int)low, ev[i].events);
 			}
 		}
+		resume_queues(dev);
 	}
 }
 

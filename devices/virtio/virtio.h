@@ -119,6 +119,7 @@ struct virtio_dev {
 	uint32_t fd_events[VIRTIO_MAX_FDS];
 	pthread_t thread;
 	bool started;
+	unsigned int resume; /* device thread: queues to look at again (virtio_dev_resume) */
 	struct virtio_mmio_regs mmio;
 };
 
@@ -168,8 +169,14 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
  */
 bool virtio_dev_stopping(void);
 
-/* Wake the device thread for queue q (virtio.c; also a device's own "more to do"). */
-void virtio_dev_kick(struct virtio_dev *dev, unsigned int q);
+/*
+ * Device thread, from queue_notify: queue q has more work, left for the
+ * next turn of the thread's loop (after a look at its stop eventfd and
+ * its other events); queue_notify(q) is called again then if the queue
+ * is still live. Not a kick: a queue the guest disabled meanwhile is
+ * skipped quietly.
+ */
+void virtio_dev_resume(struct virtio_dev *dev, unsigned int q);
 
 /* Start every registered device's thread (main thread, before the sandbox closes threads). */
 int virtio_start_threads(void);

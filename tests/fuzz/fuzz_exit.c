@@ -94,6 +94,12 @@ void virtio_dev_irq(struct virtio_dev *dev)
 	(void)dev;
 }
 
+/* The device thread's next turn: as a kick here. */
+void virtio_dev_resume(struct virtio_dev *dev, unsigned int q)
+{
+	virtio_dev_kick(dev, q);
+}
+
 bool virtio_dev_stopping(void)
 {
 	return false;

@@ -122,18 +122,18 @@ static uint64_t io_bytes; /* IO_PRETEND: bytes "written" */
 static unsigned int stop_at_call; /* at this call the VM is asked to stop (0: never) */
 static unsigned int reset_at_call; /* at this call the guest resets the device (0: never) */
 static bool stopping;
-static unsigned int self_kicks;
+static unsigned int resumes;
 
 bool virtio_dev_stopping(void)
 {
 	return stopping;
 }
 
-void virtio_dev_kick(struct virtio_dev *d, unsigned int q)
+void virtio_dev_resume(struct virtio_dev *d, unsigned int q)
 {
 	(void)d;
 	(void)q;
-	self_kicks++;
+	resumes++;
 }
 
 static ssize_t faulty_rw(long nr, int fd, const struct iovec *iov, int cnt, off_t off)
@@ -689,7 +689,7 @@ static void test_bounded_work(void)
 	       "2 GiB zeroed: status %d, %llu bytes", st, (unsigned long long)io_bytes);
 	io_fault = IO_OK;
 
-	/* 60 flushes in a 128-entry ring: one kick serves a bounded share, then kicks again. */
+	/* 60 flushes in a 128-entry ring: one kick serves a bounded share, the next turn the rest. */
 	memset(g(0), 0, DATA_GPA);
 	vqf_ring_init(&big, &mem, 128, DESC_GPA, AVAIL_GPA, USED_GPA);
 	vqf_driver_ok(dev, dev->host_features | F(VIRTIO_F_VERSION_1));
@@ -699,11 +699,11 @@ static void test_bounded_work(void)
 		vqf_post(&big,
 			 (struct vqf_seg[]){ { HDR_GPA, 16, false }, { STATUS_GPA + i, 1, true } },
 			 2);
-	self_kicks = 0;
+	resumes = 0;
 	kick();
-	EXPECT(vqf_used_idx(&big) < 60 && self_kicks == 1,
-	       "one turn served %u of 60 requests, kicked itself %u times", vqf_used_idx(&big),
-	       self_kicks);
+	EXPECT(vqf_used_idx(&big) < 60 && resumes == 1,
+	       "one turn served %u of 60 requests, left the rest for the next turn %u times",
+	       vqf_used_idx(&big), resumes);
 	for (unsigned int turns = 0; turns < 60 && vqf_used_idx(&big) < 60; turns++)
 		kick();
 	EXPECT(vqf_used_idx(&big) == 60, "all served in later turns: %u", vqf_used_idx(&big));
