@@ -36,6 +36,7 @@
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VIRTIO_NET_HDR_LEN, "virtio 1.x net header");
 
 #define RX_BUDGET 256 /* frames per tap wakeup before epoll gets a look at the tx kick */
+#define TX_BUDGET 256 /* frames per tx kick before the loop gets a look at the rest */
 
 #define F(bit) (1ULL << (bit))
 #define NET_FEATURES_OFFLOAD                                                             \
@@ -177,10 +178,15 @@ static void net_tx(struct virtio_net *n)
 	struct virtq_elem *e = &n->tx_elem;
 	unsigned int pushed = 0;
 
-	for (;;) {
+	for (unsigned int sent = 0;; sent++) {
 		uint64_t epoch;
 		int r = 0;
 
+		if (sent == TX_BUDGET) {
+			virtio_dev_resume(dev,
+					  VIRTIO_NET_TXQ); /* the rest in the loop's next turn */
+			break;
+		}
 		pthread_mutex_lock(&dev->lock);
 		if (net_queue_live(dev, vq)) {
 			r = virtq_pop(vq, e);

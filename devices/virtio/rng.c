@@ -16,6 +16,7 @@
 
 #define RNG_QUEUE_MAX 64
 #define RNG_MAX_REQUEST 4096 /* bytes per request */
+#define RNG_TURN_REQUESTS RNG_QUEUE_MAX /* requests per turn of the thread's loop */
 
 struct rng {
 	struct virtio_dev dev;
@@ -56,11 +57,15 @@ static void rng_queue_notify(struct virtio_dev *dev, unsigned int q)
 	struct virtq *vq = &dev->vq[q];
 	bool pushed = false;
 
-	for (;;) {
+	for (unsigned int served = 0;; served++) {
 		uint64_t epoch;
 		uint32_t len;
 		int got;
 
+		if (served == RNG_TURN_REQUESTS) {
+			virtio_dev_resume(dev, q); /* the rest in the loop's next turn */
+			break;
+		}
 		pthread_mutex_lock(&dev->lock);
 		if (dev->broken || !vq->ready) {
 			pthread_mutex_unlock(&dev->lock);

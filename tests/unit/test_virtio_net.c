@@ -84,6 +84,12 @@ int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 	return -1;
 }
 
+void virtio_dev_resume(struct virtio_dev *dev, unsigned int q)
+{
+	(void)dev;
+	(void)q;
+}
+
 int tap_open(const char *name, bool vnet_hdr)
 {
 	(void)name;

@@ -63,6 +63,12 @@ void virtio_dev_irq(struct virtio_dev *d)
 	(void)d;
 }
 
+void virtio_dev_resume(struct virtio_dev *d, unsigned int q)
+{
+	(void)d;
+	(void)q;
+}
+
 bool virtio_dev_stopping(void)
 {
 	return false;
