@@ -282,9 +282,8 @@ static bool blk_abandon(struct blk *b)
  */
 static int blk_zero_range(struct blk *b, uint64_t off, uint64_t len, bool may_unmap)
 {
-	uint64_t step = 0;
-
 	int rc = blk_fallocate(b, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, off, len);
+	uint64_t step = 0;
 
 	if (rc != EOPNOTSUPP && rc != EINVAL && rc != ENOSYS)
 		return rc;
