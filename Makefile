@@ -134,7 +134,7 @@ KEEL_LDFLAGS := -static -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack \
 # Objects
 
 obj-y := core/main.o core/log.o core/config_data.o core/config_check.o \
-	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/console.o core/tty.o core/guest_image.o \
+	core/bus.o core/memory.o core/numa.o core/vm.o core/vcpu.o core/vcpu_exit.o core/console.o core/tty.o core/guest_image.o \
 	arch/x86/platform.o arch/x86/platform_devices.o arch/x86/boot.o arch/x86/cpu.o arch/x86/cpuid.o \
 	arch/x86/topology.o arch/x86/cpuid_topo.o arch/x86/acpi.o arch/x86/aml.o \
 	devices/acpi_pm.o
@@ -271,8 +271,12 @@ $(objtree)/keel: $(objs) $(FLAGS_FILE)
 # with the project sources listed in tests/unit/test_<name>.mk as
 # "test_<name>-srcs := core/bus.c ...". They read no configuration.
 
+# A test may pick its sanitizers (default address,undefined) and add flags:
+# "test_<name>-sanitize := thread", "test_<name>-cflags := ...".
+comma := ,
+
 HOSTCC ?= gcc
-UNIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+UNIT_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 	-fno-omit-frame-pointer -I$(srctree) -I$(srctree)/tests/unit
 unit-tests := $(patsubst $(srctree)/tests/unit/%.c,%,$(wildcard $(srctree)/tests/unit/test_*.c))
 -include $(wildcard $(srctree)/tests/unit/test_*.mk)
@@ -282,7 +286,8 @@ $(objtree)/tests/unit/%: $(srctree)/tests/unit/%.c $$(addprefix $(srctree)/,$$($
 		$(wildcard $(srctree)/tests/unit/*.h)
 	$(quiet) HOSTCC tests/unit/$*
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -fsanitize=$(or $($*-sanitize),address$(comma)undefined) \
+		$($*-cflags) -o $@ $(filter %.c,$^)
 
 unit-tests: $(unit-bins)
 .PHONY: unit-tests

@@ -14,8 +14,8 @@
 /*
  * Where console input goes: the platform's console device (on x86 the
  * COM1 UART, arch/x86/platform_devices.c). input takes as many bytes as
- * fit and returns how many (0 when full: retried); NULL: no console
- * device, stdin is not read.
+ * fit and returns how many (0 when full); the rest is held until the
+ * device calls console_wake(). NULL: no console device, stdin is not read.
  */
 struct console_sink {
 	size_t (*input)(void *ctx, const uint8_t *buf, size_t len);
@@ -24,10 +24,21 @@ struct console_sink {
 
 int console_init(const struct console_sink *sink);
 
-/* For the main loop's poll(): the fd to watch (-1: none) and the timeout. */
+/*
+ * For the main loop's poll(), which needs no timeout: stdin (-1: not
+ * watched now) and the wake eventfd (-1 without a console device).
+ */
 int console_poll_fd(void);
-int console_poll_timeout_ms(void);
-/* stdin is readable (revents), or the poll timed out (0). */
+int console_wake_fd(void);
+/* stdin is ready (its revents): read it, see the escape, give the guest what it takes. */
 void console_handle_input(short revents);
+/* The wake eventfd is ready: give the guest the held bytes it takes now. */
+void console_handle_wake(void);
+
+/*
+ * The console device can take input again (after it refused some):
+ * wakes the main loop. Any thread; async-signal-safe.
+ */
+void console_wake(void);
 
 #endif

@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/fds.h"
+#include "core/fd_layout.h"
 #include "core/log.h"
 
 /* Numbers that setup may open above the layout before pinning them. */

@@ -13,7 +13,8 @@
  *                          stderr (log)
  *   KEEL_FD_KVM ...        the VM's own: /dev/kvm, the VM, the stop
  *                          eventfd, the main loop's signalfd, the device
- *                          threads' stop eventfd
+ *                          threads' stop eventfd, the console's wake
+ *                          eventfd
  *   KEEL_FD_VCPU(i)        vCPU i, in a block aligned to its power-of-two
  *                          size (the filter matches it with one compare)
  *   KEEL_FD_DEV(slot)      a block of 16 per virtio-mmio slot (the rows of
@@ -22,11 +23,12 @@
  *                          per queue (aligned 4), its backends (the disk
  *                          image; the tap and its epoll)
  *
+ * The blocks (vCPUs, virtio slots) depend on the configuration and are in
+ * core/fd_layout.h; this header is the part that does not.
+ *
  * core/fds.c moves each descriptor to its number as it is created
  * (fd_pin) and closes every other one before the sandbox (fds_seal).
  */
-#include <generated/keel_virtio.h>
-
 #define KEEL_FD_STDIN 0
 #define KEEL_FD_STDOUT 1
 #define KEEL_FD_STDERR 2
@@ -35,34 +37,8 @@
 #define KEEL_FD_STOP 5 /* eventfd: a stop was requested (vm_request_stop) */
 #define KEEL_FD_SIGNAL 6 /* the main loop's signalfd */
 #define KEEL_FD_DEV_STOP 7 /* eventfd: the device threads end */
-
-/* The smallest power of two >= n, at least 8. */
-#define KEEL_FD_POW2(n)     \
-	((n) <= 8   ? 8 :   \
-	 (n) <= 16  ? 16 :  \
-	 (n) <= 32  ? 32 :  \
-	 (n) <= 64  ? 64 :  \
-	 (n) <= 128 ? 128 : \
-	 (n) <= 256 ? 256 : \
-	 (n) <= 512 ? 512 : \
-		      1024)
-
-#define KEEL_FD_VCPU_BLOCK KEEL_FD_POW2(CONFIG_NR_VCPUS)
-#define KEEL_FD_VCPU_BASE KEEL_FD_VCPU_BLOCK /* aligned to the block's size */
-#define KEEL_FD_VCPU(i) (KEEL_FD_VCPU_BASE + (i))
-
-#define KEEL_FD_DEV_BLOCK 16
-#define KEEL_FD_DEV_KICKS 4 /* at most this many queues per device */
-#define KEEL_FD_DEV_BACKENDS 4
-#define KEEL_FD_DEV_BASE (KEEL_FD_VCPU_BASE + KEEL_FD_VCPU_BLOCK)
-#define KEEL_FD_DEV(slot) (KEEL_FD_DEV_BASE + (slot)*KEEL_FD_DEV_BLOCK)
-#define KEEL_FD_DEV_LOOP(slot) (KEEL_FD_DEV(slot) + 0) /* the device thread's epoll */
-#define KEEL_FD_DEV_IRQ(slot) (KEEL_FD_DEV(slot) + 1) /* irqfd eventfd */
-#define KEEL_FD_DEV_KICK(slot, q) (KEEL_FD_DEV(slot) + 4 + (q)) /* ioeventfd eventfds */
-#define KEEL_FD_DEV_BACKEND(slot, n) (KEEL_FD_DEV(slot) + 8 + (n))
-
-/* One past the highest fixed number. */
-#define KEEL_FD_END KEEL_FD_DEV(KEEL_VIRTIO_NR_SLOTS)
+#define KEEL_FD_CONSOLE_WAKE 8 /* eventfd: the UART has room for held input */
+#define KEEL_FD_SINGLES_END 9 /* one past the numbers above */
 
 /*
  * Main thread, first thing at boot: stdin/stdout/stderr open (/dev/null

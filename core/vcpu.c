@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vCPU threads: name, affinity (core/pin.c), the KVM_RUN loop and its exits. */
+/* vCPU threads: name, affinity (core/pin.c), the KVM_RUN loop (its exits: vcpu_exit.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/arch.h"
-#include "core/bus.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "core/seccomp.h"
@@ -70,76 +68,6 @@ void vcpu_kick(struct vcpu *vcpu)
 		timer_settime(vcpu->kick_timer, 0, &now, NULL);
 }
 
-static void handle_io(struct kvm_run *run)
-{
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
-	unsigned int size = run->io.size;
-
-	if (size != 1 && size != 2 && size != 4)
-		return;
-	for (uint32_t i = 0; i < run->io.count; i++) {
-		bus_access(BUS_PIO, run->io.port, data, size, run->io.direction == KVM_EXIT_IO_OUT);
-		data += size;
-	}
-}
-
-static void handle_mmio(struct kvm_run *run)
-{
-	unsigned int len = run->mmio.len;
-
-	if (len == 0 || len > sizeof(run->mmio.data))
-		return;
-	bus_access(BUS_MMIO, run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write);
-}
-
-/* Returns KEEP_RUNNING, or the exit status that stops the VM. */
-#define KEEP_RUNNING (-1)
-static int handle_exit(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-
-	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		handle_io(run);
-		return KEEP_RUNNING;
-	case KVM_EXIT_MMIO:
-		handle_mmio(run);
-		return KEEP_RUNNING;
-	case KVM_EXIT_INTR:
-	case KVM_EXIT_HLT:
-		return KEEP_RUNNING;
-	case KVM_EXIT_SHUTDOWN:
-		pr_err("vCPU %u: guest crashed: triple fault (KVM_EXIT_SHUTDOWN)", vcpu->index);
-		arch_dump_vcpu(vcpu);
-		return KEEL_EXIT_CRASH;
-	case KVM_EXIT_INTERNAL_ERROR:
-		pr_err("vCPU %u: KVM internal error, suberror %u (1: emulation failure)",
-		       vcpu->index, run->internal.suberror);
-		arch_dump_vcpu(vcpu);
-		return KEEL_EXIT_CRASH;
-	case KVM_EXIT_FAIL_ENTRY:
-		pr_err("vCPU %u: VM entry failed, hardware reason 0x%llx", vcpu->index,
-		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		arch_dump_vcpu(vcpu);
-		return KEEL_EXIT_CRASH;
-	case KVM_EXIT_SYSTEM_EVENT:
-		switch (run->system_event.type) {
-		case KVM_SYSTEM_EVENT_SHUTDOWN:
-			return KEEL_EXIT_POWEROFF;
-		case KVM_SYSTEM_EVENT_RESET:
-			return KEEL_EXIT_REBOOT;
-		default:
-			pr_err("vCPU %u: guest crash event (KVM_EXIT_SYSTEM_EVENT %u)", vcpu->index,
-			       run->system_event.type);
-			return KEEL_EXIT_CRASH;
-		}
-	default:
-		pr_err("vCPU %u: unexpected KVM exit reason %u", vcpu->index, run->exit_reason);
-		arch_dump_vcpu(vcpu);
-		return KEEL_EXIT_ERROR;
-	}
-}
-
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -184,8 +112,8 @@ void *vcpu_thread(void *arg)
 			vm_request_stop(KEEL_EXIT_ERROR);
 			break;
 		}
-		status = handle_exit(vcpu);
-		if (status != KEEP_RUNNING)
+		status = vcpu_handle_exit(vcpu);
+		if (status != VCPU_KEEP_RUNNING)
 			vm_request_stop((enum keel_exit)status);
 	}
 	return NULL;

@@ -15,7 +15,7 @@
 #include "core/kconfig.h"
 #include "core/arch.h"
 #include "core/console.h"
-#include "core/fds.h"
+#include "core/fd_layout.h"
 #include "core/irq.h"
 #include "core/log.h"
 #include "core/numa.h"
@@ -262,12 +262,13 @@ int vm_run_main_loop(struct vm *vm)
 	int sfd = vm->signal_fd, status = -1;
 
 	while (atomic_load(&vm->stop_status) < 0) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = console_poll_fd(), .events = POLLIN },
+			{ .fd = console_wake_fd(), .events = POLLIN },
 		};
-		int n = poll(fds, 3, console_poll_timeout_ms());
+		int n = poll(fds, 4, -1); /* nothing to do until an fd is ready */
 
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s", strerror(errno));
@@ -280,8 +281,8 @@ int vm_run_main_loop(struct vm *vm)
 		}
 		if (n > 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
 			console_handle_input(fds[2].revents);
-		else if (n == 0)
-			console_handle_input(0);
+		if (n > 0 && (fds[3].revents & POLLIN))
+			console_handle_wake();
 	}
 	if (status >= 0)
 		vm_request_stop((enum keel_exit)status); /* unless the guest stopped first */

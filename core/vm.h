@@ -62,6 +62,13 @@ int vm_start_vcpus(struct vm *vm);
 int vm_run_main_loop(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
+/*
+ * core/vcpu_exit.c: emulate the exit KVM_RUN left in vcpu->run. Returns
+ * VCPU_KEEP_RUNNING, or the exit status that stops the VM.
+ */
+#define VCPU_KEEP_RUNNING (-1)
+int vcpu_handle_exit(struct vcpu *vcpu);
+
 /* core/vcpu.c */
 void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);

@@ -128,6 +128,10 @@ struct serial8250 {
 	bool tx_resume_logged;
 	unsigned long tx_dropped;
 	bool wide_logged;
+
+	bool host_waiting; /* serial8250_input() took less than offered */
+	void (*room_fn)(void *ctx); /* called once there is room again */
+	void *room_ctx;
 };
 
 static unsigned int rx_capacity(const struct serial8250 *s)
@@ -416,10 +420,40 @@ static void note_wide_access(struct serial8250 *s, uint64_t offset, unsigned int
 		s->name, is_write ? "wrote" : "read", len, (unsigned long long)offset);
 }
 
+/* Who to tell that host input fits again: set under the lock, called without it. */
+struct room_call {
+	void (*fn)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * Under the lock, after a guest access: host input was refused (FIFO
+ * full, or loopback) and now there is room. The host is told once the
+ * lock is dropped (room_tell).
+ */
+static struct room_call room_again(struct serial8250 *s)
+{
+	struct room_call c = { NULL, NULL };
+
+	if (!s->host_waiting || (s->mcr & UART_MCR_LOOP) || !rx_room(s))
+		return c;
+	s->host_waiting = false;
+	c.fn = s->room_fn;
+	c.ctx = s->room_ctx;
+	return c;
+}
+
+static void room_tell(struct room_call c)
+{
+	if (c.fn)
+		c.fn(c.ctx);
+}
+
 static void serial_read(void *opaque, uint64_t offset, void *data, unsigned int len)
 {
 	struct serial8250 *s = opaque;
 	uint8_t *bytes = data;
+	struct room_call room;
 
 	if (!len)
 		return;
@@ -431,12 +465,15 @@ static void serial_read(void *opaque, uint64_t offset, void *data, unsigned int 
 		note_wide_access(s, offset, len, false);
 	bytes[0] = reg_read(s, (unsigned int)offset);
 	update_irq(s);
+	room = room_again(s);
 	pthread_mutex_unlock(&s->lock);
+	room_tell(room);
 }
 
 static void serial_write(void *opaque, uint64_t offset, const void *data, unsigned int len)
 {
 	struct serial8250 *s = opaque;
+	struct room_call room;
 
 	if (!len || offset >= UART_NR_PORTS)
 		return;
@@ -445,7 +482,9 @@ static void serial_write(void *opaque, uint64_t offset, const void *data, unsign
 		note_wide_access(s, offset, len, true);
 	reg_write(s, (unsigned int)offset, *(const uint8_t *)data);
 	update_irq(s);
+	room = room_again(s);
 	pthread_mutex_unlock(&s->lock);
+	room_tell(room);
 }
 
 static const struct bus_ops serial_ops = {
@@ -495,8 +534,20 @@ size_t serial8250_input(struct serial8250 *uart, const uint8_t *buf, size_t len)
 			done++;
 		update_irq(uart);
 	}
+	if (done < len)
+		uart->host_waiting = true;
 	pthread_mutex_unlock(&uart->lock);
 	return done;
+}
+
+void serial8250_set_room_notify(struct serial8250 *uart, void (*fn)(void *ctx), void *ctx)
+{
+	if (!uart)
+		return;
+	pthread_mutex_lock(&uart->lock);
+	uart->room_fn = fn;
+	uart->room_ctx = ctx;
+	pthread_mutex_unlock(&uart->lock);
 }
 
 size_t serial8250_rx_room(struct serial8250 *uart)

@@ -26,6 +26,14 @@ struct serial8250 *serial8250_create(uint16_t port, unsigned int gsi, int out_fd
  */
 size_t serial8250_input(struct serial8250 *uart, const uint8_t *buf, size_t len);
 
+/*
+ * After serial8250_input() took less than it was offered: fn(ctx) is
+ * called once the guest has made room (read a byte, cleared the FIFO,
+ * left loopback), on the vCPU thread of that access, without the UART's
+ * lock held.
+ */
+void serial8250_set_room_notify(struct serial8250 *uart, void (*fn)(void *ctx), void *ctx);
+
 /* How many bytes serial8250_input() would take now. */
 size_t serial8250_rx_room(struct serial8250 *uart);
 

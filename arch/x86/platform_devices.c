@@ -40,12 +40,20 @@ static size_t com1_input(void *uart, const uint8_t *buf, size_t len)
 	return serial8250_input(uart, buf, len);
 }
 
+/* COM1 has room again for input it refused: the console hands it the rest. */
+static void com1_room(void *ctx)
+{
+	(void)ctx;
+	console_wake();
+}
+
 static int create_com1(struct vm *vm, const struct plat_dev *d)
 {
 	struct serial8250 *uart = serial8250_create(d->io[0].base, d->irq, STDOUT_FILENO, "ttyS0");
 
 	if (!uart)
 		return -1;
+	serial8250_set_room_notify(uart, com1_room, NULL);
 	vm->console = (struct console_sink){ .input = com1_input, .ctx = uart };
 	return 0;
 }

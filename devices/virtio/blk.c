@@ -28,7 +28,7 @@
  *    the wrong direction or size) is VIRTIO_BLK_S_IOERR for that request,
  *    an unknown type VIRTIO_BLK_S_UNSUPP;
  *  - a host error (EIO, a short read at the end of a file truncated under
- *    keel) is VIRTIO_BLK_S_IOERR; the first one is logged.
+ *    keel) is VIRTIO_BLK_S_IOERR, logged (rate-limited).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +79,18 @@
 #define BLK_SEG_MAX (VIRTQ_MAX_SEGS - 2) /* data segments besides header and status */
 #define BLK_SIZE_MAX (1u << 20) /* bytes per data segment */
 #define BLK_DWZ_MAX_SEG 64 /* ranges per discard / write-zeroes request */
-#define BLK_DWZ_MAX_SECTORS (1u << 22) /* sectors per range (2 GiB) */
+#define BLK_DWZ_MAX_SECTORS (1u << 22) /* sectors per range, and per request in all (2 GiB) */
+/*
+ * Bounded work: a request that writes zeros itself gives way to a stop or
+ * a reset every BLK_STEP_BYTES; one kick serves at most BLK_TURN_REQUESTS
+ * requests or BLK_TURN_BYTES of data, then leaves the rest for the next turn
+ * of the thread's loop (virtio_dev_resume), so that the loop gets a look at
+ * its stop eventfd in between.
+ */
+#define BLK_STEP_BYTES (1u << 20)
+#define BLK_TURN_REQUESTS 32
+#define BLK_TURN_BYTES (64u << 20)
+#define BLK_S_ABANDONED 0xff /* not a status: the request is dropped unanswered */
 
 /* Config space (5.2.4); x86 guests and hosts are little-endian, as virtio 1.x is. */
 struct blk_config {
@@ -128,7 +139,10 @@ struct blk {
 	uint64_t capacity; /* sectors */
 	char serial[VIRTIO_BLK_ID_BYTES]; /* zero-padded */
 	struct blk_config cfg;
-	unsigned int io_errors; /* host errors: the first is logged */
+	struct log_ratelimit rl_io; /* host errors: each request may hit one */
+	uint64_t features; /* dev->guest_features, taken under the lock with the request */
+	uint64_t epoch; /* virtio_queue_epoch() of the queue when the request was taken */
+	uint64_t work; /* bytes moved or zeroed by the current request */
 	struct virtq_elem elem;
 	struct iovec data[VIRTQ_MAX_SEGS];
 };
@@ -137,12 +151,10 @@ static char blk_zeros[64 * 1024]; /* written when the file system cannot zero a 
 
 static void blk_log_error(struct blk *b, const char *what, uint64_t sector, int err)
 {
-	if (b->io_errors++)
-		return;
-	pr_err("virtio %s: %s at sector %llu of %s: %s (the guest gets an I/O error; further errors "
-	       "are not logged)",
-	       b->dev.name, what, (unsigned long long)sector, b->path,
-	       err ? strerror(err) : "end of file (image truncated?)");
+	pr_err_ratelimited(&b->rl_io,
+			   "virtio %s: %s at sector %llu of %s: %s (the guest gets an I/O error)",
+			   b->dev.name, what, (unsigned long long)sector, b->path,
+			   err ? strerror(err) : "end of file (image truncated?)");
 }
 
 /*
@@ -227,7 +239,7 @@ static int blk_sync(struct blk *b)
  */
 static bool blk_write_through(const struct blk *b)
 {
-	return !(b->dev.guest_features & (1ull << VIRTIO_BLK_F_FLUSH));
+	return !(b->features & (1ull << VIRTIO_BLK_F_FLUSH));
 }
 
 /* Is [sector, sector + nr) inside the disk? Overflow-safe. */
@@ -246,10 +258,32 @@ static int blk_fallocate(struct blk *b, int mode, uint64_t off, uint64_t len)
 	return rc < 0 ? errno : 0;
 }
 
-/* Zero [off, off + len): ZERO_RANGE, else a hole if allowed, else plain writes. */
+/*
+ * Between bounded steps of a long request: keel is stopping, or the guest
+ * reset the device or disabled the queue (the request can no longer be
+ * answered). Either way the request is dropped.
+ */
+static bool blk_abandon(struct blk *b)
+{
+	bool gone;
+
+	if (virtio_dev_stopping())
+		return true;
+	pthread_mutex_lock(&b->dev.lock);
+	gone = virtio_queue_epoch(&b->dev, 0) != b->epoch;
+	pthread_mutex_unlock(&b->dev.lock);
+	return gone;
+}
+
+/*
+ * Zero [off, off + len): ZERO_RANGE, else a hole if allowed, else plain
+ * writes, BLK_STEP_BYTES at a time. Returns 0, an errno, or -1 when the
+ * request was abandoned (blk_abandon).
+ */
 static int blk_zero_range(struct blk *b, uint64_t off, uint64_t len, bool may_unmap)
 {
 	int rc = blk_fallocate(b, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, off, len);
+	uint64_t step = 0;
 
 	if (rc != EOPNOTSUPP && rc != EINVAL && rc != ENOSYS)
 		return rc;
@@ -260,55 +294,70 @@ static int blk_zero_range(struct blk *b, uint64_t off, uint64_t len, bool may_un
 		struct iovec iov = { blk_zeros, len < sizeof(blk_zeros) ? len : sizeof(blk_zeros) };
 		uint64_t n = iov.iov_len;
 
+		if (step >= BLK_STEP_BYTES) {
+			if (blk_abandon(b))
+				return -1;
+			step = 0;
+		}
 		rc = blk_rw(b, true, &iov, 1, off);
 		if (rc)
 			return rc < 0 ? EIO : rc;
 		off += n;
 		len -= n;
+		step += n;
+		b->work += n;
 	}
 	return 0;
 }
 
-/* DISCARD / WRITE_ZEROES: the ranges follow the header in the readable part. */
+/*
+ * DISCARD / WRITE_ZEROES: the ranges follow the header in the readable
+ * part. They are read once and checked all before any is done; together
+ * they name at most BLK_DWZ_MAX_SECTORS (as max_*_sectors tells the
+ * driver), so that repeats cannot multiply the work.
+ */
 static uint8_t blk_dwz(struct blk *b, const struct virtq_elem *e, uint64_t out_len, uint64_t in_len,
 		       uint32_t type)
 {
 	bool discard = type == VIRTIO_BLK_T_DISCARD;
 	uint64_t bytes = out_len - sizeof(struct blk_req_hdr);
-	uint64_t nr = bytes / sizeof(struct blk_dwz_range);
+	uint64_t nr = bytes / sizeof(struct blk_dwz_range), total = 0;
+	struct blk_dwz_range r[BLK_DWZ_MAX_SEG];
 
-	if (!(b->dev.guest_features &
-	      (1ull << (discard ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES))))
+	if (!(b->features & (1ull << (discard ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES))))
 		return VIRTIO_BLK_S_UNSUPP;
 	if (b->readonly || in_len != 1 || !nr || bytes % sizeof(struct blk_dwz_range) ||
 	    nr > BLK_DWZ_MAX_SEG)
 		return VIRTIO_BLK_S_IOERR;
+	if (virtq_copy_from_out(e, sizeof(struct blk_req_hdr), r, (uint32_t)bytes) != bytes)
+		return VIRTIO_BLK_S_IOERR;
 	for (uint64_t i = 0; i < nr; i++) {
-		struct blk_dwz_range r;
-		uint32_t off = (uint32_t)(sizeof(struct blk_req_hdr) + i * sizeof(r));
+		if (r[i].flags & ~(discard ? 0 : VIRTIO_BLK_DWZ_F_UNMAP))
+			return VIRTIO_BLK_S_UNSUPP;
+		total += r[i].num_sectors;
+		if (r[i].num_sectors > BLK_DWZ_MAX_SECTORS || total > BLK_DWZ_MAX_SECTORS ||
+		    !blk_in_range(b, r[i].sector, r[i].num_sectors))
+			return VIRTIO_BLK_S_IOERR;
+	}
+	for (uint64_t i = 0; i < nr; i++) {
+		uint64_t off = r[i].sector << SECTOR_SHIFT;
+		uint64_t len = (uint64_t)r[i].num_sectors << SECTOR_SHIFT;
 		int rc;
 
-		if (virtq_copy_from_out(e, off, &r, sizeof(r)) != sizeof(r))
-			return VIRTIO_BLK_S_IOERR;
-		if (r.flags & ~(discard ? 0 : VIRTIO_BLK_DWZ_F_UNMAP))
-			return VIRTIO_BLK_S_UNSUPP;
-		if (r.num_sectors > BLK_DWZ_MAX_SECTORS ||
-		    !blk_in_range(b, r.sector, r.num_sectors))
-			return VIRTIO_BLK_S_IOERR;
-		if (!r.num_sectors)
+		if (!len)
 			continue;
+		if (i && blk_abandon(b))
+			return BLK_S_ABANDONED;
 		if (discard)
-			rc = blk_fallocate(b, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-					   r.sector << SECTOR_SHIFT,
-					   (uint64_t)r.num_sectors << SECTOR_SHIFT);
+			rc = blk_fallocate(b, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len);
 		else
-			rc = blk_zero_range(b, r.sector << SECTOR_SHIFT,
-					    (uint64_t)r.num_sectors << SECTOR_SHIFT,
-					    r.flags & VIRTIO_BLK_DWZ_F_UNMAP);
+			rc = blk_zero_range(b, off, len, r[i].flags & VIRTIO_BLK_DWZ_F_UNMAP);
+		if (rc < 0)
+			return BLK_S_ABANDONED;
 		if (!rc && !discard && blk_write_through(b))
 			rc = blk_sync(b);
 		if (rc) {
-			blk_log_error(b, discard ? "discard" : "write-zeroes", r.sector, rc);
+			blk_log_error(b, discard ? "discard" : "write-zeroes", r[i].sector, rc);
 			return VIRTIO_BLK_S_IOERR;
 		}
 	}
@@ -347,6 +396,7 @@ static uint8_t blk_do(struct blk *b, const struct virtq_elem *e, const struct bl
 		if (data_len % SECTOR_SIZE || !blk_in_range(b, h->sector, data_len >> SECTOR_SHIFT))
 			return VIRTIO_BLK_S_IOERR;
 		off = h->sector << SECTOR_SHIFT;
+		b->work = data_len;
 		rc = blk_rw(b, write, b->data, cnt, off);
 		if (!rc && write && blk_write_through(b))
 			rc = blk_sync(b);
@@ -358,7 +408,7 @@ static uint8_t blk_do(struct blk *b, const struct virtq_elem *e, const struct bl
 			*written = (uint32_t)data_len;
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_FLUSH:
-		if (!(b->dev.guest_features & (1ull << VIRTIO_BLK_F_FLUSH)))
+		if (!(b->features & (1ull << VIRTIO_BLK_F_FLUSH)))
 			return VIRTIO_BLK_S_UNSUPP;
 		if (out_len != sizeof(*h) || in_len != 1)
 			return VIRTIO_BLK_S_IOERR;
@@ -416,16 +466,24 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 	struct blk *b = dev->priv;
 	struct virtq *vq = &dev->vq[q];
 	struct virtq_elem *e = &b->elem;
+	uint64_t turn_bytes = 0;
 
 	if (q != 0)
 		return;
-	for (;;) {
+	for (unsigned int served = 0;; served++) {
 		struct blk_req_hdr h;
 		uint64_t out_len, in_len;
-		uint32_t written, gen;
+		uint32_t written;
 		uint8_t *status, st;
 		int rc;
 
+		if (virtio_dev_stopping())
+			return;
+		if (served >= BLK_TURN_REQUESTS || turn_bytes >= BLK_TURN_BYTES) {
+			/* The rest in the next turn of the loop, after a look at the stop eventfd. */
+			virtio_dev_resume(dev, q);
+			return;
+		}
 		pthread_mutex_lock(&dev->lock);
 		if (dev->broken || !vq->ready) {
 			pthread_mutex_unlock(&dev->lock);
@@ -435,18 +493,23 @@ static void blk_queue_notify(struct virtio_dev *dev, unsigned int q)
 		if (rc < 0)
 			virtio_dev_fail(dev, true, "malformed descriptor chain: %s", vq->error);
 		status = rc > 0 ? blk_frame(b, e, &h, &out_len, &in_len) : NULL;
-		gen = dev->generation;
+		b->epoch = virtio_queue_epoch(dev, q);
+		b->features = dev->guest_features; /* fixed from FEATURES_OK to the reset */
 		pthread_mutex_unlock(&dev->lock);
 		if (!status)
 			return;
 
+		b->work = 0;
 		st = blk_do(b, e, &h, out_len, in_len, &written);
+		turn_bytes += b->work;
+		if (st == BLK_S_ABANDONED)
+			continue; /* stopping, or its ring is gone: checked above and below */
 
 		pthread_mutex_lock(&dev->lock);
-		if (dev->generation != gen || dev->broken) {
-			/* Reset during the I/O: the request belongs to a ring that is gone. */
+		if (virtio_queue_epoch(dev, q) != b->epoch || dev->broken) {
+			/* Reset or queue disabled during the I/O: its ring is gone. */
 			pthread_mutex_unlock(&dev->lock);
-			return;
+			continue;
 		}
 		*status = st;
 		virtq_push(vq, e, written + 1);

@@ -59,6 +59,15 @@ static struct virtq *sel_queue(struct virtio_dev *dev)
 	return dev->mmio.queue_sel < dev->ops->nr_queues ? &dev->vq[dev->mmio.queue_sel] : NULL;
 }
 
+/*
+ * The virtio 1.x status state machine (2.1.2, 3.1.1): only a write of 0
+ * (reset) clears bits, so a write that would clear one keeps it (and is
+ * logged); ACKNOWLEDGE, DRIVER, FEATURES_OK, DRIVER_OK come in that
+ * order, each needing the ones before it. FEATURES_OK is checked once,
+ * when it is first set: from then on the features are fixed until the
+ * reset (DriverFeatures is read-only, a second FEATURES_OK changes
+ * nothing).
+ */
 static void set_status(struct virtio_dev *dev, uint32_t val)
 {
 	uint32_t old = dev->status;
@@ -67,20 +76,31 @@ static void set_status(struct virtio_dev *dev, uint32_t val)
 		reset(dev);
 		return;
 	}
-	val &= 0xff;
+	val &= 0xff & ~(uint32_t)VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+	if (old & ~val & ~(uint32_t)VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
+		bad_access(dev, VIRTIO_MMIO_STATUS, 4, true,
+			   "status bits are cleared only by a reset (0): kept");
+		val |= old & ~(uint32_t)VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+	}
+	if ((val & VIRTIO_STATUS_DRIVER) && !(val & VIRTIO_STATUS_ACKNOWLEDGE)) {
+		bad_access(dev, VIRTIO_MMIO_STATUS, 4, true, "DRIVER without ACKNOWLEDGE");
+		val &= ~(uint32_t)(VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+				   VIRTIO_STATUS_DRIVER_OK);
+	}
 	if ((val & VIRTIO_STATUS_FEATURES_OK) && !(old & VIRTIO_STATUS_FEATURES_OK)) {
 		uint64_t drv = dev->mmio.driver_features;
+		const char *why = NULL;
 
-		if (drv & ~offered(dev)) {
-			bad_access(dev, VIRTIO_MMIO_STATUS, 4, true,
-				   "FEATURES_OK refused: the driver accepts features that were not "
-				   "offered");
-			val &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
-		} else if (!(drv & (1ULL << VIRTIO_F_VERSION_1))) {
-			bad_access(
-				dev, VIRTIO_MMIO_STATUS, 4, true,
-				"FEATURES_OK refused: the driver did not accept VIRTIO_F_VERSION_1 "
-				"(legacy drivers are not supported)");
+		if (!(val & VIRTIO_STATUS_DRIVER))
+			why = "FEATURES_OK refused: DRIVER is not set";
+		else if (drv & ~offered(dev))
+			why = "FEATURES_OK refused: the driver accepts features that were not "
+			      "offered";
+		else if (!(drv & (1ULL << VIRTIO_F_VERSION_1)))
+			why = "FEATURES_OK refused: the driver did not accept VIRTIO_F_VERSION_1 "
+			      "(legacy drivers are not supported)";
+		if (why) {
+			bad_access(dev, VIRTIO_MMIO_STATUS, 4, true, why);
 			val &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
 		} else {
 			dev->guest_features = drv;
@@ -92,8 +112,6 @@ static void set_status(struct virtio_dev *dev, uint32_t val)
 	}
 	if (dev->broken)
 		val |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	else
-		val &= ~(uint32_t)VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	dev->status = val;
 	/* Buffers the driver queued before DRIVER_OK: look at every live queue now. */
 	if ((val & VIRTIO_STATUS_DRIVER_OK) && !(old & VIRTIO_STATUS_DRIVER_OK)) {
@@ -110,6 +128,8 @@ static void set_queue_ready(struct virtio_dev *dev, struct virtq *vq, uint32_t v
 		uint16_t num = vq->num;
 		uint64_t d = vq->desc_gpa, a = vq->avail_gpa, u = vq->used_gpa;
 
+		/* Chains the device thread holds from this queue are retired. */
+		dev->queue_epoch[vq - dev->vq]++;
 		virtq_reset(vq);
 		vq->num = num;
 		vq->desc_gpa = d;
@@ -352,8 +372,10 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 		/* The queue's own reason, if a virtq call failed: one line says it all. */
 		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES && !*why; q++)
 			why = dev->vq[q].error;
-		pr_err("virtio %s: %s%s%s; the device needs a reset and refuses work until then",
-		       dev->name, msg, *why ? ": " : "", why);
+		pr_err_ratelimited(&dev->rl_fail,
+				   "virtio %s: %s%s%s; the device needs a reset and refuses work "
+				   "until then",
+				   dev->name, msg, *why ? ": " : "", why);
 		dev->broken = true;
 		dev->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 		dev->isr |= VIRTIO_MMIO_INT_CONFIG;

@@ -13,7 +13,8 @@
  *    With no receive chain left the tap is no longer watched (no busy
  *    loop on a full tap) until the guest kicks the receive queue.
  * dev->lock is held around pop/push only, never across tap I/O; a chain
- * popped before a reset (generation changed) is dropped, not pushed.
+ * popped before a reset or QueueReady 0 (virtio_queue_epoch changed) is
+ * dropped, not pushed.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -22,7 +23,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/virtio_net.h>
@@ -36,17 +36,12 @@
 _Static_assert(sizeof(struct virtio_net_hdr_v1) == VIRTIO_NET_HDR_LEN, "virtio 1.x net header");
 
 #define RX_BUDGET 256 /* frames per tap wakeup before epoll gets a look at the tx kick */
-#define RATELIMIT_SECS 5
+#define TX_BUDGET 256 /* frames per tx kick before the loop gets a look at the rest */
 
 #define F(bit) (1ULL << (bit))
 #define NET_FEATURES_OFFLOAD                                                             \
 	(F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_GUEST_CSUM) | F(VIRTIO_NET_F_HOST_TSO4) | \
 	 F(VIRTIO_NET_F_HOST_TSO6) | F(VIRTIO_NET_F_GUEST_TSO4) | F(VIRTIO_NET_F_GUEST_TSO6))
-
-struct ratelimit {
-	time_t last;
-	unsigned long suppressed;
-};
 
 struct virtio_net {
 	struct virtio_dev dev;
@@ -60,8 +55,9 @@ struct virtio_net {
 	bool offload_done; /* TUNSETOFFLOAD done for generation offload_gen */
 	uint32_t offload_gen;
 	bool rx_held; /* rx_elem popped, waiting for a frame */
-	uint32_t rx_gen;
-	struct ratelimit rl_tx, rl_rx;
+	uint64_t rx_epoch; /* virtio_queue_epoch() of the receive queue when it was popped */
+	/* Log lines a guest can repeat, one limit per kind. */
+	struct log_ratelimit rl_tx_drop, rl_tx_err, rl_rx_err, rl_rx_cut, rl_watch;
 	struct iovec iov[VIRTQ_MAX_SEGS];
 	struct virtq_elem rx_elem, tx_elem;
 };
@@ -69,23 +65,6 @@ struct virtio_net {
 static struct virtio_net *to_net(struct virtio_dev *dev)
 {
 	return dev->priv;
-}
-
-/* One log line per RATELIMIT_SECS per kind, with the count of the ones left out. */
-static bool ratelimit_ok(struct ratelimit *rl)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (rl->last && ts.tv_sec - rl->last < RATELIMIT_SECS) {
-		rl->suppressed++;
-		return false;
-	}
-	if (rl->suppressed)
-		pr_warn("(%lu similar messages suppressed)", rl->suppressed);
-	rl->last = ts.tv_sec ? ts.tv_sec : 1;
-	rl->suppressed = 0;
-	return true;
 }
 
 /*
@@ -101,8 +80,8 @@ static void net_watch_tap(struct virtio_net *n, bool on)
 	if (n->tap_watched == on)
 		return;
 	if (epoll_ctl(n->rx_ep, EPOLL_CTL_MOD, n->tap_fd, &ev)) {
-		pr_err("%s: cannot %s watching the tap: %s", n->dev.name, on ? "start" : "stop",
-		       strerror(errno));
+		pr_err_ratelimited(&n->rl_watch, "%s: cannot %s watching the tap: %s", n->dev.name,
+				   on ? "start" : "stop", strerror(errno));
 		return;
 	}
 	n->tap_watched = on;
@@ -174,9 +153,9 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 	ssize_t done;
 
 	if (frame == 0 || frame > VIRTIO_NET_MAX_FRAME) {
-		if (ratelimit_ok(&n->rl_tx))
-			pr_warn("%s: tx: dropped a frame of %zu bytes (1 to %d)", n->dev.name,
-				frame, VIRTIO_NET_MAX_FRAME);
+		pr_warn_ratelimited(&n->rl_tx_drop,
+				    "%s: tx: dropped a frame of %zu bytes (1 to %d)", n->dev.name,
+				    frame, VIRTIO_NET_MAX_FRAME);
 		return;
 	}
 	if (!n->vnet_hdr) {
@@ -186,9 +165,10 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 	do
 		done = writev(n->tap_fd, iov, cnt);
 	while (done < 0 && errno == EINTR);
-	if (done < 0 && ratelimit_ok(&n->rl_tx))
-		pr_warn("%s: tx: tap write of a %zu-byte frame: %s (dropped)", n->dev.name, frame,
-			strerror(errno));
+	if (done < 0)
+		pr_warn_ratelimited(&n->rl_tx_err,
+				    "%s: tx: tap write of a %zu-byte frame: %s (dropped)",
+				    n->dev.name, frame, strerror(errno));
 }
 
 static void net_tx(struct virtio_net *n)
@@ -198,10 +178,15 @@ static void net_tx(struct virtio_net *n)
 	struct virtq_elem *e = &n->tx_elem;
 	unsigned int pushed = 0;
 
-	for (;;) {
-		uint32_t gen;
+	for (unsigned int sent = 0;; sent++) {
+		uint64_t epoch;
 		int r = 0;
 
+		if (sent == TX_BUDGET) {
+			virtio_dev_resume(dev,
+					  VIRTIO_NET_TXQ); /* the rest in the loop's next turn */
+			break;
+		}
 		pthread_mutex_lock(&dev->lock);
 		if (net_queue_live(dev, vq)) {
 			r = virtq_pop(vq, e);
@@ -213,13 +198,13 @@ static void net_tx(struct virtio_net *n)
 						"virtio-net header",
 						e->out_len, VIRTIO_NET_HDR_LEN);
 		}
-		gen = dev->generation;
+		epoch = virtio_queue_epoch(dev, VIRTIO_NET_TXQ);
 		pthread_mutex_unlock(&dev->lock);
 		if (r <= 0 || e->out_len < VIRTIO_NET_HDR_LEN)
 			break;
 		net_tx_one(n, e);
 		pthread_mutex_lock(&dev->lock);
-		if (gen == dev->generation && !dev->broken) {
+		if (epoch == virtio_queue_epoch(dev, VIRTIO_NET_TXQ) && !dev->broken) {
 			virtq_push(vq, e, 0);
 			pushed++;
 		}
@@ -241,7 +226,8 @@ static int net_rx_chain(struct virtio_net *n)
 	int r = 0;
 
 	pthread_mutex_lock(&dev->lock);
-	if (n->rx_held && (n->rx_gen != dev->generation || !net_queue_live(dev, vq)))
+	if (n->rx_held &&
+	    (n->rx_epoch != virtio_queue_epoch(dev, VIRTIO_NET_RXQ) || !net_queue_live(dev, vq)))
 		n->rx_held = false;
 	if (n->rx_held) {
 		pthread_mutex_unlock(&dev->lock);
@@ -257,9 +243,16 @@ static int net_rx_chain(struct virtio_net *n)
 					"%d-byte virtio-net header",
 					n->rx_elem.in_len, VIRTIO_NET_HDR_LEN);
 			r = -1;
+		} else if (r > 0 && n->rx_elem.in_len == VIRTIO_NET_HDR_LEN) {
+			/* readv() of no segment would return 0 and leave the frame waiting. */
+			virtio_dev_fail(dev, true,
+					"rx: chain of %u writable bytes has no room for a frame "
+					"behind the %d-byte virtio-net header",
+					n->rx_elem.in_len, VIRTIO_NET_HDR_LEN);
+			r = -1;
 		}
 	}
-	n->rx_gen = dev->generation;
+	n->rx_epoch = virtio_queue_epoch(dev, VIRTIO_NET_RXQ);
 	pthread_mutex_unlock(&dev->lock);
 	n->rx_held = r > 0;
 	return r;
@@ -296,10 +289,14 @@ static void net_rx(struct virtio_net *n)
 			len = readv(n->tap_fd, in, cnt);
 		while (len < 0 && errno == EINTR);
 		if (len <= 0) {
-			if (len < 0 && errno != EAGAIN) {
-				/* Not a passing state: wait for the next rx kick. */
-				if (ratelimit_ok(&n->rl_rx))
-					pr_warn("%s: rx: tap read: %s", dev->name, strerror(errno));
+			if (len == 0 || errno != EAGAIN) {
+				/*
+				 * Not a passing state (0: the tap is at end of file, it
+				 * stays readable): wait for the next rx kick.
+				 */
+				pr_warn_ratelimited(&n->rl_rx_err, "%s: rx: tap read: %s",
+						    dev->name,
+						    len ? strerror(errno) : "end of file");
 				net_watch_tap(n, false);
 				break;
 			}
@@ -307,10 +304,12 @@ static void net_rx(struct virtio_net *n)
 			break;
 		}
 		/* tun cuts a frame to the buffer: one that fills it was likely cut */
-		if ((uint64_t)len + (n->vnet_hdr ? 0 : VIRTIO_NET_HDR_LEN) >= e->in_len &&
-		    ratelimit_ok(&n->rl_rx))
-			pr_warn("%s: rx: a frame filled the guest's whole %u-byte buffer and was "
-				"probably truncated (is the tap's MTU above the guest's?)",
+		if ((uint64_t)len + (n->vnet_hdr ? 0 : VIRTIO_NET_HDR_LEN) >= e->in_len)
+			pr_warn_ratelimited(
+				&n->rl_rx_cut,
+				"%s: rx: a frame filled the guest's whole %u-byte buffer "
+				"and was probably truncated (is the tap's MTU above the "
+				"guest's?)",
 				dev->name, e->in_len);
 		if (n->vnet_hdr) {
 			used = (uint32_t)len;
@@ -323,7 +322,7 @@ static void net_rx(struct virtio_net *n)
 			virtq_copy_to_in(e, 0, &hdr, sizeof(hdr));
 		}
 		pthread_mutex_lock(&dev->lock);
-		if (n->rx_gen == dev->generation && !dev->broken) {
+		if (n->rx_epoch == virtio_queue_epoch(dev, VIRTIO_NET_RXQ) && !dev->broken) {
 			virtq_push(&dev->vq[VIRTIO_NET_RXQ], e, used);
 			pushed++;
 		}
@@ -368,7 +367,7 @@ static void net_config_read(struct virtio_dev *dev, uint32_t off, void *data, un
 		       len < sizeof(n->config) - off ? len : sizeof(n->config) - off);
 }
 
-/* Device-thread state is checked against dev->generation: nothing to drop here. */
+/* Device-thread state is checked against virtio_queue_epoch(): nothing to drop here. */
 static void net_reset(struct virtio_dev *dev)
 {
 	(void)dev;

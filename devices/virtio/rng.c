@@ -16,14 +16,16 @@
 
 #define RNG_QUEUE_MAX 64
 #define RNG_MAX_REQUEST 4096 /* bytes per request */
+#define RNG_TURN_REQUESTS RNG_QUEUE_MAX /* requests per turn of the thread's loop */
 
 struct rng {
 	struct virtio_dev dev;
 	struct virtq_elem elem;
+	struct log_ratelimit rl_getrandom;
 };
 
 /* Fill up to max bytes of the chain's in segments; returns the bytes written. */
-static uint32_t fill(const struct virtq_elem *e, uint32_t max)
+static uint32_t fill(struct rng *rng, const struct virtq_elem *e, uint32_t max)
 {
 	uint32_t done = 0;
 
@@ -38,7 +40,8 @@ static uint32_t fill(const struct virtq_elem *e, uint32_t max)
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0) {
-				pr_err("virtio rng: getrandom: %s", strerror(errno));
+				pr_err_ratelimited(&rng->rl_getrandom, "virtio %s: getrandom: %s",
+						   rng->dev.name, strerror(errno));
 				return done + (uint32_t)got;
 			}
 			got += (size_t)r;
@@ -54,10 +57,15 @@ static void rng_queue_notify(struct virtio_dev *dev, unsigned int q)
 	struct virtq *vq = &dev->vq[q];
 	bool pushed = false;
 
-	for (;;) {
-		uint32_t gen, len;
+	for (unsigned int served = 0;; served++) {
+		uint64_t epoch;
+		uint32_t len;
 		int got;
 
+		if (served == RNG_TURN_REQUESTS) {
+			virtio_dev_resume(dev, q); /* the rest in the loop's next turn */
+			break;
+		}
 		pthread_mutex_lock(&dev->lock);
 		if (dev->broken || !vq->ready) {
 			pthread_mutex_unlock(&dev->lock);
@@ -66,13 +74,13 @@ static void rng_queue_notify(struct virtio_dev *dev, unsigned int q)
 		got = virtq_pop(vq, &r->elem);
 		if (got < 0)
 			virtio_dev_fail(dev, true, "queue %u: malformed descriptor chain", q);
-		gen = dev->generation;
+		epoch = virtio_queue_epoch(dev, q);
 		pthread_mutex_unlock(&dev->lock);
 		if (got <= 0)
 			break;
-		len = fill(&r->elem, RNG_MAX_REQUEST);
+		len = fill(r, &r->elem, RNG_MAX_REQUEST);
 		pthread_mutex_lock(&dev->lock);
-		if (dev->generation == gen && !dev->broken) {
+		if (virtio_queue_epoch(dev, q) == epoch && !dev->broken) {
 			virtq_push(vq, &r->elem, len);
 			pushed = true;
 		}

@@ -13,6 +13,7 @@
  * queue again).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -21,7 +22,7 @@
 #include <unistd.h>
 
 #include "core/bus.h"
-#include "core/fds.h"
+#include "core/fd_layout.h"
 #include "core/irq.h"
 #include "core/log.h"
 #include "core/seccomp.h"
@@ -46,6 +47,12 @@ static struct virtio_dev *devs[VIRTIO_MAX_DEVS];
 static unsigned int nr_devs;
 static int stop_fd = -1;
 static char queue_names[VIRTIO_MAX_DEVS][VIRTIO_MAX_QUEUES][24];
+static atomic_bool stopping;
+
+bool virtio_dev_stopping(void)
+{
+	return atomic_load_explicit(&stopping, memory_order_relaxed);
+}
 
 static void signal_fd(int fd)
 {
@@ -167,6 +174,31 @@ int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events)
 	return 0;
 }
 
+void virtio_dev_resume(struct virtio_dev *dev, unsigned int q)
+{
+	if (q < dev->ops->nr_queues)
+		dev->resume |= 1u << q;
+}
+
+/* Device thread: the queues a device left work on, if they are still live. */
+static void resume_queues(struct virtio_dev *dev)
+{
+	unsigned int pending = dev->resume;
+
+	dev->resume = 0;
+	for (unsigned int q = 0; pending; q++, pending >>= 1) {
+		bool live;
+
+		if (!(pending & 1))
+			continue;
+		pthread_mutex_lock(&dev->lock);
+		live = (dev->status & VIRTIO_STATUS_DRIVER_OK) && !dev->broken && dev->vq[q].ready;
+		pthread_mutex_unlock(&dev->lock);
+		if (live && dev->ops->queue_notify)
+			dev->ops->queue_notify(dev, q);
+	}
+}
+
 /*
  * Should a kick of queue q reach the device model? Not before DRIVER_OK
  * (the DRIVER_OK write kicks every live queue again) nor once broken; a
@@ -199,7 +231,8 @@ static void *dev_thread(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		int n = epoll_wait(dev->epoll_fd, ev, 8, -1);
+		/* Work left over (virtio_dev_resume): look at the events, do not wait. */
+		int n = epoll_wait(dev->epoll_fd, ev, 8, dev->resume ? 0 : -1);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -225,6 +258,7 @@ static void *dev_thread(void *arg)
 				dev->ops->fd_ready(dev, (int)low, ev[i].events);
 			}
 		}
+		resume_queues(dev);
 	}
 }
 
@@ -252,6 +286,7 @@ int virtio_start_threads(void)
 
 void virtio_stop_threads(void)
 {
+	atomic_store(&stopping, true); /* long requests give way between their steps */
 	signal_fd(stop_fd);
 	for (unsigned int i = 0; i < nr_devs; i++) {
 		if (devs[i]->started)

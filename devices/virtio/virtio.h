@@ -16,15 +16,18 @@
  * "keel-<name>" (an epoll loop). dev->lock serialises the two: the
  * device thread takes it around virtq_pop()/virtq_push(), never across
  * backend I/O; the transport takes it for every register access.
- * A reset (status 0 written) bumps dev->generation under the lock: a
- * device thread that finds the generation changed after an I/O drops
- * the request instead of completing it.
+ * A reset (status 0 written) bumps dev->generation, and disabling a
+ * queue (QueueReady 0) bumps that queue's epoch, under the lock: a device
+ * thread takes virtio_queue_epoch() with each chain it pops and, if it
+ * changed by the time the I/O is done, drops the chain instead of
+ * completing it (it belongs to rings that are gone).
  */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/log.h"
 #include "core/seccomp.h"
 #include "devices/virtio/virtqueue.h"
 
@@ -100,7 +103,9 @@ struct virtio_dev {
 	uint32_t status;
 	uint32_t isr; /* InterruptStatus: bit 0 used buffer, bit 1 config change */
 	uint32_t generation; /* bumped at each reset */
+	uint32_t queue_epoch[VIRTIO_MAX_QUEUES]; /* bumped when the queue is disabled */
 	bool broken; /* DEVICE_NEEDS_RESET set: no queue is touched until reset */
+	struct log_ratelimit rl_fail; /* virtio_dev_fail's line: a guest may fail it in a loop */
 	struct virtq vq[VIRTIO_MAX_QUEUES];
 	/* Set up by virtio.c. */
 	unsigned int slot; /* index in the generated table */
@@ -114,8 +119,18 @@ struct virtio_dev {
 	uint32_t fd_events[VIRTIO_MAX_FDS];
 	pthread_t thread;
 	bool started;
+	unsigned int resume; /* device thread: queues to look at again (virtio_dev_resume) */
 	struct virtio_mmio_regs mmio;
 };
+
+/*
+ * Under dev->lock: what a chain popped from queue q now must find
+ * unchanged when it is pushed (neither a reset nor QueueReady 0 between).
+ */
+static inline uint64_t virtio_queue_epoch(const struct virtio_dev *dev, unsigned int q)
+{
+	return (uint64_t)dev->generation << 32 | dev->queue_epoch[q];
+}
 
 /*
  * Register the device: its MMIO slot on the bus, the ioeventfd of each
@@ -150,12 +165,27 @@ void virtio_dev_notify(struct virtio_dev *dev, unsigned int q);
 
 /*
  * The guest broke the protocol: log one line (printf-style, prefixed with
- * the device name), set DEVICE_NEEDS_RESET, raise the config-change
+ * the device name; rate-limited, a guest may reset and fail in a loop), set DEVICE_NEEDS_RESET, raise the config-change
  * interrupt, and refuse every queue until the guest resets the device.
  * Safe with or without dev->lock held (pass locked accordingly).
  */
 void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Device threads, between bounded steps of long work: keel is stopping
+ * (virtio_stop_threads was called): drop the work and return to the loop.
+ */
+bool virtio_dev_stopping(void);
+
+/*
+ * Device thread, from queue_notify: queue q has more work, left for the
+ * next turn of the thread's loop (after a look at its stop eventfd and
+ * its other events); queue_notify(q) is called again then if the queue
+ * is still live. Not a kick: a queue the guest disabled meanwhile is
+ * skipped quietly.
+ */
+void virtio_dev_resume(struct virtio_dev *dev, unsigned int q);
 
 /* Start every registered device's thread (main thread, before the sandbox closes threads). */
 int virtio_start_threads(void);

@@ -40,7 +40,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "core/fds.h"
+#include "core/fd_layout.h"
 #include "core/seccomp.h"
 #include "core/thread_kinds.h"
 
@@ -169,9 +169,12 @@ static const struct rule rules[] = {
 	ANY(K_VCPU, "poll", "the UART waits up to 100 ms for stdout to take a byte"),
 	FD(K_VCPU, "write", FD_NUM, KEEL_FD_STDOUT, "stdout", "guest console output (serial8250)"),
 #endif
-#if defined(CONFIG_RTC_CMOS) || defined(CONFIG_TRACE_BOOT)
-	ANY(K_VCPU, "clock_gettime",
-	    "RTC time (rtc_cmos) and TRACE_BOOT, when the vDSO falls back to the system call"),
+	ANY(K_ALL, "clock_gettime",
+	    "the rate limit of guest-triggered log lines (core/log.c), RTC time (rtc_cmos), "
+	    "TRACE_BOOT: when the vDSO falls back to the system call"),
+#ifdef CONFIG_SERIAL_8250
+	FD(K_VCPU, "write", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
+	   "the UART has room for held console input (console_wake)"),
 #endif
 	FD(K_ALL, "write", FD_NUM, KEEL_FD_STOP, "stop", "request the stop (vm_request_stop)"),
 	FD(K_ALL, "write", FD_NUM, KEEL_FD_STDERR, "stderr", "the SIGSYS handler's log line"),
@@ -230,14 +233,17 @@ static const struct rule rules[] = {
 	IOCTL_FD(K_NET, FD_OWN_BACKEND, 0, "own tap", TUNSETOFFLOAD,
 		 "the offloads the guest accepted (once per driver)"),
 #endif
-	ANY(K_NET, "clock_gettime", "rate limit of the dropped-frame log (vDSO fallback)"),
 #endif
 
 	/* The main/I/O thread. */
-	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin"),
+	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin, console wake eventfd"),
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_STDIN, "stdin", "console input"),
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
 	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT (the main loop's signalfd)"),
+#ifdef CONFIG_SERIAL_8250
+	FD(K_MAIN, "read", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
+	   "the UART has room for held console input (console_handle_wake)"),
+#endif
 	ANY(K_MAIN, "timer_settime",
 	    "kick a vCPU out of KVM_RUN: its timer signals its thread (timer ids are keel's own)"),
 	ANY(K_MAIN, "close", "the vCPU, VM, /dev/kvm, stop and signalfd fds (vm_destroy)"),

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # libFuzzer targets (tests/fuzz/README): tests/fuzz/fuzz_<name>.c, built
 # with clang -fsanitize=fuzzer,address,undefined and linked with the Keel
-# sources listed in fuzz_<name>-srcs plus tests/fuzz/stubs.c. They read
-# no configuration.
+# sources listed in fuzz_<name>-srcs plus tests/fuzz/stubs.c (and their
+# fuzz_<name>-cflags, -ldflags). They read no configuration.
 #
 #   make fuzz FUZZ_SECONDS=N     run every target N seconds (default 60)
 #   make fuzz-build              only build them, into $(O)/tests/fuzz/
@@ -28,7 +28,7 @@ $(objtree)/tests/fuzz/fuzz_%: $(srctree)/tests/fuzz/fuzz_%.c $$(addprefix $(srct
 		$(srctree)/tests/fuzz/stubs.c $(wildcard $(srctree)/tests/fuzz/*.h)
 	$(quiet) FUZZCC tests/fuzz/fuzz_$*
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(fuzz_$*-ldflags)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_$*-cflags) -o $@ $(filter %.c,$^) $(fuzz_$*-ldflags)
 
 fuzz-build: $(fuzz-bins)
 

@@ -13,14 +13,9 @@
  */
 #include <string.h>
 
-#include "arch/x86/platform.h"
 #include "core/bus.h"
-#include "devices/acpi_pm.h"
-#include "devices/i8042.h"
-#include "devices/pci_host.h"
-#include "devices/rtc_cmos.h"
-#include "devices/serial8250.h"
 #include "fuzz.h"
+#include "fuzz_pio_devices.h"
 
 static const uint16_t ports[] = {
 	PLAT_COM1_PORT,		PLAT_COM1_PORT + 1,
@@ -41,50 +36,10 @@ static const uint16_t ports[] = {
 #define OP_HOST_INPUT 31
 #define CANARY 0xa5
 
-/* Device state is freed between inputs: remember what each create registered. */
-int __real_bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct bus_ops *ops,
-			void *opaque, const char *name);
-int __wrap_bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct bus_ops *ops,
-			void *opaque, const char *name);
-
-static void *opaques[16];
-static unsigned int nr_opaques;
-
-int __wrap_bus_register(enum bus_kind kind, uint64_t base, uint64_t len, const struct bus_ops *ops,
-			void *opaque, const char *name)
-{
-	int ret = __real_bus_register(kind, base, len, ops, opaque, name);
-
-	if (ret == 0 && (!nr_opaques || opaques[nr_opaques - 1] != opaque)) {
-		if (nr_opaques == sizeof(opaques) / sizeof(opaques[0]))
-			abort();
-		opaques[nr_opaques++] = opaque;
-	}
-	return ret;
-}
-
-static struct serial8250 *create_devices(void)
-{
-	struct serial8250 *uart;
-
-	bus_reset();
-	for (unsigned int i = 0; i < nr_opaques; i++)
-		free(opaques[i]); /* each device is one calloc; its mutex holds nothing */
-	nr_opaques = 0;
-	uart = serial8250_create(PLAT_COM1_PORT, PLAT_COM1_IRQ, -1, "ttyS0");
-	if (!uart || i8042_create(PLAT_I8042_DATA_PORT, PLAT_I8042_CMD_PORT) ||
-	    rtc_cmos_create(PLAT_RTC_PORT) ||
-	    acpi_pm_create(PLAT_SLEEP_CTL_PORT, PLAT_SLEEP_STS_PORT, PLAT_S5_SLP_TYP,
-			   PLAT_RESET_PORT, PLAT_RESET_VALUE) ||
-	    pci_host_create(PLAT_PCI_ADDR_PORT, PLAT_PCI_DATA_PORT))
-		abort();
-	return uart;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	struct serial8250 *uart = create_devices();
+	struct serial8250 *uart = create_pio_devices();
 
 	while (in.left) {
 		uint8_t op = fuzz_u8(&in);

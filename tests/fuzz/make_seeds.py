@@ -169,6 +169,53 @@ def blk_seed():
     return d, heads, extra
 
 
+# the vCPU exit dispatch (fuzz_exit.c): le16 RAM length, guest RAM, then exits.
+# Port indexes as in pio above (ports[] of fuzz_exit.c), 16/17: PCI address/data.
+def x_io(port_idx, size=1, count=1, out=False, data=b"", offset=None):
+    b = (8 if out else 0) | (16 if offset is not None else 0)
+    s = bytes([b, port_idx, size]) + struct.pack("<H", count)
+    if offset is not None:
+        s += struct.pack("<H", offset)
+    return s + data
+
+
+def x_mmio(reg, val=None, length=4):
+    """An MMIO exit in the virtio window: a register of MMIO[] or a config offset."""
+    off = MMIO[reg] if isinstance(reg, str) else reg
+    if val is None:
+        return bytes([1 | 8]) + struct.pack("<H", off) + bytes([length])
+    return bytes([1 | 8 | 16]) + struct.pack("<H", off) + bytes([length]) + \
+        struct.pack("<Q", val)
+
+
+def x_exit(reason, event=0):
+    return bytes([2, reason, event])
+
+
+X_KICKS = bytes([3])
+
+
+def x_input(data):
+    return bytes([4, len(data)]) + data
+
+
+def x_seed(ram, ops):
+    return struct.pack("<H", len(ram)) + ram + b"".join(ops)
+
+
+def x_driver_ok(features_lo, num=8):
+    """driver_ok() above as MMIO exits of a vCPU."""
+    ops = [x_mmio("status", 0), x_mmio("status", 1), x_mmio("status", 3),
+           x_mmio("features"), x_mmio("features_sel", 1), x_mmio("features"),
+           x_mmio("driver_features_sel", 0), x_mmio("driver_features", features_lo),
+           x_mmio("driver_features_sel", 1), x_mmio("driver_features", 1),
+           x_mmio("status", 11), x_mmio("status")]
+    ops += [x_mmio("queue_sel", 0), x_mmio("queue_num", num), x_mmio("desc_lo", DESC),
+            x_mmio("desc_hi", 0), x_mmio("driver_lo", AVAIL), x_mmio("driver_hi", 0),
+            x_mmio("device_lo", USED), x_mmio("device_hi", 0), x_mmio("queue_ready", 1)]
+    return ops + [x_mmio("status", 15)]
+
+
 NET_HDR = 12
 
 
@@ -262,6 +309,26 @@ SEEDS = {
             queue_ram({0: ([(0x2000, NET_HDR, F_NEXT | F_WRITE, 1),
                             (0x2100, 100, F_WRITE, 0)], [0], []),
                        1: ([(0x1800, NET_HDR + 60, 0, 0)], [0], [])})),
+    },
+    "exit": {
+        # Linux's 8250 setup as single port exits, then rep outsb / rep insb.
+        "uart_rep_outs_ins": x_seed(b"", [
+            x_io(COM + 3, out=True, data=b"\x80"), x_io(COM + 0, out=True, data=b"\x01"),
+            x_io(COM + 3, out=True, data=b"\x03"), x_io(COM + 2, out=True, data=b"\xc7"),
+            x_io(COM + 4, out=True, data=b"\x0b"), x_io(COM + 1, out=True, data=b"\x01"),
+            x_io(COM + 0, count=6, out=True, data=b"hello\n"), x_input(b"typed"),
+            x_io(COM + 0, count=4), x_io(COM + 5, size=1, count=2), x_io(COM + 7, size=2),
+            x_io(16, size=4, out=True, data=struct.pack("<I", 0x80000000)),
+            x_io(17, size=4), x_io(KBD_CMD, out=True, data=b"\xfe")]),
+        # virtio-blk brought up and served through MMIO exits (the requests of virtio_blk).
+        "virtio_blk_mmio": x_seed(queue_ram({0: blk_seed()}), x_driver_ok(1 << 9, 16) + [
+            x_mmio(0x100, length=8), x_mmio("queue_notify", 0), X_KICKS, x_mmio("isr"),
+            x_mmio("isr_ack", 1), x_mmio(0x71, length=2), x_mmio(0)]),
+        "other_exits": x_seed(b"", [x_exit(5), x_exit(10), x_exit(8), x_exit(17), x_exit(9),
+                                    x_exit(24, 1), x_exit(24, 2), x_exit(24, 3),
+                                    x_exit(200)]),
+        # A port exit whose repeat count runs past kvm_run (found by this target).
+        "regress_io_count_past_kvm_run": bytes([0, 0, 0x10, 6, 2, 0x42]),
     },
     "pio": {
         # Linux's 8250 probe and setup: DLAB, divisor, 8n1, FIFO, OUT2, IER.

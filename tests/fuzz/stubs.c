@@ -56,6 +56,27 @@ void pr_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The rate limit is core/log.c's business: here every line is formatted and counted. */
+void pr_warn_ratelimited(struct log_ratelimit *rl, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)rl;
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_err_ratelimited(struct log_ratelimit *rl, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)rl;
+	va_start(ap, fmt);
+	vlog("error: ", fmt, ap);
+	va_end(ap);
+}
+
 void irq_set_level(unsigned int gsi, int level)
 {
 	FUZZ_ASSERT(level == 0 || level == 1, "irq_set_level(%u, %d)", gsi, level);

@@ -194,6 +194,13 @@ check "terminal restored after reboot" grep -q 'status=2 termios=restored' "$WOR
 check "terminal restored after a crash" grep -q 'status=3 termios=restored' "$WORK/pty.out"
 [ -x "$WORK/fault-hang/keel" ] && pty --kill-after 2 "$WORK/fault-hang/keel"
 check "terminal restored after SIGTERM" grep -q 'status=143 termios=restored' "$WORK/pty.out"
+# Ctrl-A x is seen while the guest takes no input (its receive FIFO full
+# and more typed behind it): keel reads stdin whatever the guest does.
+[ -x "$WORK/fault-hang/keel" ] &&
+	pty --type $((2 * KVM_SLOW)) "$(printf 'a%.0s' $(seq 300))" --type $((3 * KVM_SLOW)) '\x01x' \
+		--kill-after $((10 * KVM_SLOW)) "$WORK/fault-hang/keel"
+check "Ctrl-A x stops a guest that takes no input" \
+	grep -q 'status=130 termios=restored' "$WORK/pty.out"
 [ -x "$WORK/images/keel" ] && pty "$WORK/images/keel"
 check "terminal restored after a VMM error" grep -q 'status=1 termios=restored' "$WORK/pty.out"
 finish

@@ -3,11 +3,14 @@
 """Run a command on a fresh pseudo-terminal (as a user's terminal would be)
 and report whether it left the terminal's settings as it found them.
 
-usage: pty_run.py [--kill-after SECONDS] <command...>
+usage: pty_run.py [--kill-after SECONDS] [--type SECONDS TEXT]... <command...>
 Prints the command's output, then "pty: status=N termios=restored|CHANGED";
 exits 0 when the settings were restored. With --kill-after, sends SIGTERM
-to the command after that many seconds.
+to the command after that many seconds. Each --type writes TEXT (Python
+escapes: \\x01 is Ctrl-A) to the terminal that many seconds after the start,
+as the operator typing.
 """
+import codecs
 import os
 import select
 import signal
@@ -20,9 +23,16 @@ import time
 def main():
     argv = sys.argv[1:]
     kill_after = None
-    if argv[:1] == ["--kill-after"]:
-        kill_after = float(argv[1])
-        argv = argv[2:]
+    typing = []
+    while argv[:1] in (["--kill-after"], ["--type"]):
+        if argv[0] == "--kill-after":
+            kill_after = float(argv[1])
+            argv = argv[2:]
+        else:
+            text = codecs.decode(argv[2], "unicode_escape").encode("latin-1")
+            typing.append((float(argv[1]), text))
+            argv = argv[3:]
+    typing.sort()
     master, slave = os.openpty()
     before = termios.tcgetattr(slave)
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
@@ -37,6 +47,8 @@ def main():
                 out += os.read(master, 65536)
             except OSError:
                 pass
+        while typing and time.monotonic() - start > typing[0][0]:
+            os.write(master, typing.pop(0)[1])
         if kill_after is not None and not killed and time.monotonic() - start > kill_after:
             proc.send_signal(signal.SIGTERM)
             killed = True

@@ -485,6 +485,43 @@ static void test_priorities(void)
 	EXPECT(serial8250_rx_room(uart) == 16, "room after loopback");
 }
 
+/* The host is told once when input it offered fits again (console.c's wakeup). */
+static unsigned int room_calls;
+
+static void on_room(void *ctx)
+{
+	EXPECT(ctx == &room_calls, "room notify context");
+	room_calls++;
+}
+
+static void test_room_notify(void)
+{
+	uint8_t data[20] = { 0 };
+
+	serial8250_set_room_notify(uart, on_room, &room_calls);
+	room_calls = 0;
+	EXPECT(serial8250_input(uart, data, 10) == 10, "input");
+	in(UART_RX);
+	EXPECT(room_calls == 0, "told of room when nothing was refused");
+	EXPECT(serial8250_input(uart, data, sizeof(data)) == 7, "the FIFO took 7 more");
+	in(UART_LSR);
+	EXPECT(room_calls == 0, "told of room while the FIFO is full");
+	in(UART_RX);
+	EXPECT(room_calls == 1, "a byte read: told %u times", room_calls);
+	in(UART_RX);
+	EXPECT(room_calls == 1, "told again without new refused input: %u", room_calls);
+	out(UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR | UART_FCR_R_TRIG_10);
+	/* Loopback refuses host input; leaving it makes room. */
+	out(UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2);
+	EXPECT(serial8250_input(uart, data, 1) == 0, "input taken in loopback");
+	in(UART_LSR);
+	EXPECT(room_calls == 1, "told of room while in loopback");
+	out(UART_MCR, UART_MCR_OUT2 | UART_MCR_DTR | UART_MCR_RTS);
+	EXPECT(room_calls == 2, "leaving loopback: told %u times", room_calls);
+	in(UART_MSR);
+	serial8250_set_room_notify(uart, NULL, NULL);
+}
+
 static void test_hostile(void)
 {
 	static const unsigned int lens[] = { 2, 4, 8 };
@@ -655,6 +692,7 @@ int main(void)
 	test_transmit();
 	test_receive();
 	test_priorities();
+	test_room_notify();
 	test_hostile();
 	test_bad_outputs();
 	test_concurrent_input();

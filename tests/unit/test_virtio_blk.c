@@ -113,16 +113,57 @@ void virtio_dev_fail(struct virtio_dev *d, bool locked, const char *fmt, ...)
  * libc's for blk.c (the test binary's symbols come first), and do the
  * real work with the raw system calls.
  */
-enum io_fault { IO_OK, IO_SHORT, IO_EINTR, IO_EIO, IO_RESET, IO_NO_ZERO_RANGE, IO_NO_FALLOCATE };
+enum io_fault {
+	IO_OK,
+	IO_SHORT,
+	IO_EINTR,
+	IO_EIO,
+	IO_RESET,
+	IO_NO_ZERO_RANGE,
+	IO_NO_FALLOCATE,
+	IO_PRETEND, /* no fallocate; writes are counted, not done (huge sparse images) */
+};
 static enum io_fault io_fault;
 static unsigned int io_calls;
+static uint64_t io_bytes; /* IO_PRETEND: bytes "written" */
+static unsigned int stop_at_call; /* at this call the VM is asked to stop (0: never) */
+static unsigned int reset_at_call; /* at this call the guest resets the device (0: never) */
+static bool stopping;
+static unsigned int resumes;
+
+bool virtio_dev_stopping(void)
+{
+	return stopping;
+}
+
+void virtio_dev_resume(struct virtio_dev *d, unsigned int q)
+{
+	(void)d;
+	(void)q;
+	resumes++;
+}
 
 static ssize_t faulty_rw(long nr, int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	struct iovec one;
 
 	io_calls++;
+	if (io_calls == stop_at_call)
+		stopping = true;
+	if (io_calls == reset_at_call) {
+		pthread_mutex_lock(&dev->lock);
+		dev->generation++;
+		pthread_mutex_unlock(&dev->lock);
+	}
 	switch (io_fault) {
+	case IO_PRETEND: {
+		ssize_t n = 0;
+
+		for (int i = 0; i < cnt; i++)
+			n += (ssize_t)iov[i].iov_len;
+		io_bytes += (uint64_t)n;
+		return n;
+	}
 	case IO_EINTR:
 		io_fault = IO_OK;
 		errno = EINTR;
@@ -152,7 +193,7 @@ static ssize_t faulty_rw(long nr, int fd, const struct iovec *iov, int cnt, off_
 /* A file system without ZERO_RANGE (tmpfs) or without any fallocate mode. */
 int fallocate(int fd, int mode, off_t off, off_t len)
 {
-	if (io_fault == IO_NO_FALLOCATE ||
+	if (io_fault == IO_NO_FALLOCATE || io_fault == IO_PRETEND ||
 	    (io_fault == IO_NO_ZERO_RANGE && (mode & FALLOC_FL_ZERO_RANGE))) {
 		errno = EOPNOTSUPP;
 		return -1;
@@ -580,6 +621,103 @@ static void test_discard_write_zeroes(void)
 	EXPECT(!nr_fails, "no device failure");
 }
 
+/*
+ * Bounded work (issue 16, item 4): one WRITE_ZEROES request may not name
+ * more than max_write_zeroes_sectors in all (64 ranges of 2 GiB, repeats
+ * allowed, would be 128 GiB written 64 KiB at a time where the host
+ * cannot zero a range); a long request gives way to a stop or a reset
+ * between bounded steps; one kick serves a bounded number of requests
+ * and leaves the rest for the next turn of the thread's loop.
+ */
+static void test_bounded_work(void)
+{
+	const uint64_t disk = 4ull << 30; /* sparse: nothing is really written */
+	const uint32_t max = 1u << 22; /* sectors in 2 GiB, max_write_zeroes_sectors */
+	uint64_t *r = g(DATA_GPA);
+	struct vqf_ring big;
+	unsigned int calls;
+	int64_t used;
+	int fd, rc, st;
+
+	printf("  bounded work: write-zeroes of 64 x 2 GiB, stop and reset mid-request, budget\n");
+	snprintf(img_path, sizeof(img_path), "%s/huge.img", workdir);
+	fd = open(img_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	EXPECT(fd >= 0 && !ftruncate(fd, (off_t)disk), "sparse image: %s", strerror(errno));
+	dev = NULL;
+	rc = virtio_blk_create(&slot3, 0, img_path, false, "huge");
+	EXPECT(rc == 0 && dev, "virtio_blk_create(%s) = %d", img_path, rc);
+	if (rc || !dev)
+		return;
+	driver_ok(dev->host_features | F(VIRTIO_F_VERSION_1));
+	EXPECT(cfg32(48) == max && cfg32(52) == 64, "max_write_zeroes %u x %u", cfg32(48),
+	       cfg32(52));
+
+	/* 64 ranges of 2 GiB, all the same: refused whole, nothing written. */
+	for (unsigned int i = 0; i < 64; i++) {
+		r[2 * i] = 0;
+		r[2 * i + 1] = max;
+	}
+	io_fault = IO_PRETEND;
+	io_calls = 0;
+	io_bytes = 0;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 64 * 16, false, 64 * 16, &used);
+	EXPECT(st == S_IOERR && used == 1, "64 x 2 GiB: status %d", st);
+	EXPECT(io_bytes <= (uint64_t)max << 9, "one request wrote %llu GiB of zeros",
+	       (unsigned long long)(io_bytes >> 30));
+
+	/* One range of 2 GiB: allowed; a stop asked at the 10th write ends it soon after. */
+	r[0] = 0;
+	r[1] = max;
+	io_calls = 0;
+	io_bytes = 0;
+	stop_at_call = 10;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	calls = io_calls;
+	EXPECT(calls <= 10 + 32, "%u writes of 64 KiB, the stop came at the 10th", calls);
+	EXPECT(used < 0 && st == S_UNTOUCHED, "a request cut by the stop is not completed (%d)",
+	       st);
+	stopping = false;
+	stop_at_call = 0;
+
+	/* The same, with the guest resetting the device at the 10th write. */
+	driver_ok(dev->host_features | F(VIRTIO_F_VERSION_1));
+	io_calls = 0;
+	reset_at_call = 10;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(io_calls <= 10 + 32, "%u writes of 64 KiB, the reset came at the 10th", io_calls);
+	EXPECT(used < 0, "a request cut by the reset is not completed");
+	reset_at_call = 0;
+
+	/* Without a stop the whole range is written, and the request completes. */
+	driver_ok(dev->host_features | F(VIRTIO_F_VERSION_1));
+	io_bytes = 0;
+	st = request(T_WRITE_ZEROES, 0, DATA_GPA, 16, false, 16, &used);
+	EXPECT(st == S_OK && used == 1 && io_bytes == (uint64_t)max << 9,
+	       "2 GiB zeroed: status %d, %llu bytes", st, (unsigned long long)io_bytes);
+	io_fault = IO_OK;
+
+	/* 60 flushes in a 128-entry ring: one kick serves a bounded share, the next turn the rest. */
+	memset(g(0), 0, DATA_GPA);
+	vqf_ring_init(&big, &mem, 128, DESC_GPA, AVAIL_GPA, USED_GPA);
+	vqf_driver_ok(dev, dev->host_features | F(VIRTIO_F_VERSION_1));
+	EXPECT(vqf_start(&dev->vq[0], &big, false, false, "blk0.q0") == 0, "virtq_start");
+	((uint32_t *)g(HDR_GPA))[0] = T_FLUSH;
+	for (unsigned int i = 0; i < 60; i++)
+		vqf_post(&big,
+			 (struct vqf_seg[]){ { HDR_GPA, 16, false }, { STATUS_GPA + i, 1, true } },
+			 2);
+	resumes = 0;
+	kick();
+	EXPECT(vqf_used_idx(&big) < 60 && resumes == 1,
+	       "one turn served %u of 60 requests, left the rest for the next turn %u times",
+	       vqf_used_idx(&big), resumes);
+	for (unsigned int turns = 0; turns < 60 && vqf_used_idx(&big) < 60; turns++)
+		kick();
+	EXPECT(vqf_used_idx(&big) == 60, "all served in later turns: %u", vqf_used_idx(&big));
+	EXPECT(!nr_fails, "no device failure");
+	close(fd);
+}
+
 static void test_readonly(void)
 {
 	uint64_t f = open_disk("ro.img", IMG_SECTORS * 512, true, "ro");
@@ -854,6 +992,7 @@ int main(int argc, char **argv)
 	test_malformed();
 	test_indirect_event_idx();
 	test_create_errors();
+	test_bounded_work();
 	vqf_mem_free(&mem);
 	return unit_done("test_virtio_blk");
 }

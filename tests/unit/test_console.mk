@@ -1,0 +1,1 @@
+test_console-srcs := core/console.c core/log.c

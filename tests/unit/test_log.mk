@@ -1,0 +1,1 @@
+test_log-srcs := core/log.c
