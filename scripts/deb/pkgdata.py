@@ -89,7 +89,9 @@ def cmd_vars(p):
 
 def cmd_summary(p):
     cfg = p.cfg
-    shape = (f"{cfg.int('TOPO_SOCKETS')} socket(s) x {cfg.int('TOPO_CORES')} core(s) x "
+    dies = cfg.int("TOPO_DIES")
+    shape = (f"{cfg.int('TOPO_SOCKETS')} socket(s) x "
+             f"{f'{dies} die(s) x ' if dies > 1 else ''}{cfg.int('TOPO_CORES')} core(s) x "
              f"{cfg.int('TOPO_THREADS')} thread(s)")
     feats = cfg.str("CPU_FEATURES") or "none"
     lines = [

@@ -114,26 +114,35 @@ log2ceil() {
 }
 
 # Issue 5: the shape the guest sees is the configured one, for every CPU
-# model. vCPU i is socket i/(C*T), core (i/T)%C, thread i%T; APIC IDs as
-# QEMU encodes them (NOTES.md, "Topology encoding").
+# model. vCPU i is socket i/(D*C*T), die i/(C*T)%D, core (i/T)%C, thread
+# i%T; APIC IDs as QEMU encodes them (NOTES.md, "Topology encoding"). Linux
+# numbers cores over the package (the die's bits above the core's) and
+# shows the die in sysfs die_id: an Intel model's die in its package, an
+# AMD model's node, which Keel (as QEMU) makes the socket (issue 17).
 check_topology() {
-	local nr c t tb cb i so co th per0=0 cores0="" sockets="" cpus="" nodes
+	local nr c t d tb cb db i so di co th per0=0 cores0="" sockets="" cpus="" nodes amd=0
 	nr=$(cfg NR_VCPUS)
 	c=$(cfg TOPO_CORES)
 	t=$(cfg TOPO_THREADS)
+	d=$(cfg TOPO_DIES)
+	d=${d:-1}
 	nodes=$(cfg NUMA_NODES)
 	tb=$(log2ceil "$t")
 	cb=$(log2ceil "$c")
+	db=$(log2ceil "$d")
+	case $(guest vendor_id) in AuthenticAMD | HygonGenuine) amd=1 ;; esac
 	for ((i = 0; i < nr; i++)); do
-		so=$((i / (c * t)))
-		co=$((i / t % c))
+		so=$((i / (d * c * t)))
+		di=$((i / (c * t) % d))
+		co=$(((di << cb) | (i / t % c)))
 		th=$((i % t))
 		case " $sockets " in *" $so "*) ;; *) sockets="$sockets $so" ;; esac
 		if [ $so -eq 0 ]; then
 			per0=$((per0 + 1))
 			case " $cores0 " in *" $co "*) ;; *) cores0="$cores0 $co" ;; esac
 		fi
-		cpus="$cpus cpu$i:physical_id=$so,core_id=$co,apicid=$(((so << (cb + tb)) | (co << tb) | th))"
+		[ $amd = 0 ] || di=$so
+		cpus="$cpus cpu$i:physical_id=$so,core_id=$co,apicid=$(((so << (db + cb + tb)) | (co << tb) | th)),die_id=$di"
 	done
 	local ncores
 	ncores=$(echo $cores0 | wc -w)
@@ -147,8 +156,8 @@ check_topology() {
 	[ "$per0" -le "$ncores" ] || ht="Hyper threading is enabled."
 	expect $STRICT_TOPOLOGY "hyper-threading line" "$ht" \
 		"$(sed -n 's/^\[[0-9.]*\] \(Hyper threading is .*\)/\1/p' "$LOG" | head -1)"
-	expect $STRICT_TOPOLOGY "per-CPU physical id, core id, APIC ID" "${cpus# }" \
-		"$(sed -n 's/^\[[0-9.]*\] \(cpu[0-9]*\): physical_id=\(.*\) core_id=\(.*\) apicid=\(.*\)/\1:physical_id=\2,core_id=\3,apicid=\4/p' "$LOG" | paste -sd' ')"
+	expect $STRICT_TOPOLOGY "per-CPU physical id, core id, APIC ID, sysfs die_id" "${cpus# }" \
+		"$(sed -n 's/^\[[0-9.]*\] \(cpu[0-9]*\): physical_id=\(.*\) core_id=\(.*\) apicid=\(.*\) die_id=\(.*\)/\1:physical_id=\2,core_id=\3,apicid=\4,die_id=\5/p' "$LOG" | paste -sd' ')"
 	expect $STRICT_TOPOLOGY "NUMA nodes" "${nodes:-1}" "$(guest 'numa nodes')"
 }
 
