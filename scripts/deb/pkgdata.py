@@ -65,6 +65,17 @@ def words(cpus):
     return " ".join(str(c) for c in cpus)
 
 
+STOP_MARGIN = 15          # seconds: keel stopping the VM after SHUTDOWN_TIMEOUT
+
+
+def stop_timeout(cfg):
+    """The unit's TimeoutStopSec=: the guest's SHUTDOWN_TIMEOUT (when it has
+    a power button) plus a margin, so systemd never SIGKILLs a guest that
+    is still shutting down."""
+    wait = cfg.int("SHUTDOWN_TIMEOUT") if cfg.bool("ACPI_GED") else 0
+    return wait + STOP_MARGIN
+
+
 def cmd_vars(p):
     cfg = p.cfg
     out = {
@@ -82,6 +93,7 @@ def cmd_vars(p):
         "GUEST_KERNEL": cfg.str("GUEST_KERNEL"),
         "GUEST_INITRD": cfg.str("GUEST_INITRD"),
         "SECCOMP": cfg.str("SECCOMP"),
+        "STOP_TIMEOUT": str(stop_timeout(cfg)),
     }
     for k, v in out.items():
         print(f"{k}={shlex.quote(v)}")

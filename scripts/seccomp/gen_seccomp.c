@@ -196,6 +196,11 @@ static const struct rule rules[] = {
 	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin"),
 	ANY(K_MAIN, "read", "the signalfd and console input on stdin"),
 	ANY(K_MAIN, "signalfd4", "the main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT)"),
+#if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
+	ANY(K_MAIN, "clock_gettime",
+	    "the graceful stop's deadline (SHUTDOWN_TIMEOUT), when the vDSO falls back to the "
+	    "system call"),
+#endif
 	TKILL(K_MAIN, SIGUSR1, "kick a vCPU out of KVM_RUN (pthread_kill)"),
 	ANY(K_MAIN, "close", "the signalfd, then the vCPU, VM and /dev/kvm fds (vm_destroy)"),
 	ANY(K_MAIN, "munmap", "pthread_join unmaps thread stacks; vm_destroy unmaps guest RAM"),
