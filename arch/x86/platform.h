@@ -125,6 +125,8 @@ extern const unsigned int x86_nr_plat_devs;
 
 /* Create every present device of the table. Returns 0, or -1 (each failure logged). */
 int x86_create_devices(struct vm *vm);
+/* The GED's power-button event; -1 when the image has no GED (ACPI_GED). */
+int x86_press_power_button(void);
 
 /*
  * RSDP and tables for this image into guest RAM at PLAT_ACPI_BASE; the

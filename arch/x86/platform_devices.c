@@ -18,7 +18,6 @@
 
 #include "arch/x86/aml.h"
 #include "arch/x86/platform.h"
-#include "core/arch.h"
 #include "core/bus.h"
 #include "core/kconfig.h"
 #include "core/vm.h"
@@ -119,7 +118,7 @@ static void ged_dsdt_body(struct aml *a, const struct plat_dev *d)
 	aml_end(a);
 }
 
-int arch_power_button(void)
+int x86_press_power_button(void)
 {
 	if (!IS_ENABLED(CONFIG_ACPI_GED) || !plat_ged)
 		return -1;

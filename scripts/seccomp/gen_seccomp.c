@@ -197,6 +197,8 @@ static const struct rule rules[] = {
 	ANY(K_MAIN, "read", "the signalfd and console input on stdin"),
 	ANY(K_MAIN, "signalfd4", "the main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT)"),
 #if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
+	IOCTL(K_MAIN, KVM_GET_IRQCHIP,
+	      "on SIGTERM: has the guest enabled the power button's interrupt (IOAPIC mask)?"),
 	ANY(K_MAIN, "clock_gettime",
 	    "the graceful stop's deadline (SHUTDOWN_TIMEOUT), when the vDSO falls back to the "
 	    "system call"),
