@@ -46,7 +46,8 @@ static void sel_read(void *opaque, uint64_t offset, void *data, unsigned int len
 		bytes[i] = (uint8_t)(sel >> (8 * i));
 	memset(data, 0, len);
 	if (offset < GED_REG_LEN)
-		memcpy(data, bytes + offset, len <= GED_REG_LEN - offset ? len : GED_REG_LEN - offset);
+		memcpy(data, bytes + offset,
+		       len <= GED_REG_LEN - offset ? len : GED_REG_LEN - offset);
 }
 
 static void sel_write(void *opaque, uint64_t offset, const void *data, unsigned int len)

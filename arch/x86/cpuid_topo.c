@@ -130,7 +130,8 @@ static void cache_sharing(struct kvm_cpuid2 *t, uint32_t fn, const struct x86_to
 		if (!e || !(e->eax & 0x1f))
 			continue;
 		level = (e->eax >> 5) & 0x7;
-		sharing = level >= 3 ? (1U << x86_topo_die_offset(topo)) : (1U << topo->thread_bits);
+		sharing = level >= 3 ? (1U << x86_topo_die_offset(topo)) :
+				       (1U << topo->thread_bits);
 		e->eax = (e->eax & ~(0xfffU << 14)) | (((sharing - 1) & 0xfff) << 14);
 		if (core_count)
 			e->eax = (e->eax & 0x03ffffffU) |
@@ -164,9 +165,7 @@ static void amd_leaves(struct kvm_cpuid2 *t, uint32_t max, const struct x86_topo
 	if (ext_max >= 0x80000008) {
 		e = get(t, max, 0x80000008, 0, false);
 		if (e)
-			e->ecx = (e->ecx & ~0xf0ffU) |
-				 (pkg_offset << 12) |
-				 ((per_pkg - 1) & 0xff);
+			e->ecx = (e->ecx & ~0xf0ffU) | (pkg_offset << 12) | ((per_pkg - 1) & 0xff);
 	}
 	if (!ext1 || !(ext1->ecx & EXT1_ECX_TOPOEXT))
 		goto caches;

@@ -12,8 +12,8 @@ static void expect_ids_d(unsigned int s, unsigned int d, unsigned int c, unsigne
 	for (unsigned int i = 0; i < n; i++) {
 		uint32_t got = x86_topo_apic_id(&topo, i);
 
-		EXPECT(got == want[i], "%us%ud%uc%ut: cpu %u has APIC ID %u, want %u", s, d, c, t, i,
-		       got, want[i]);
+		EXPECT(got == want[i], "%us%ud%uc%ut: cpu %u has APIC ID %u, want %u", s, d, c, t,
+		       i, got, want[i]);
 	}
 }
 
