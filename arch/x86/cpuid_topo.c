@@ -123,6 +123,8 @@ static void extended_topology(struct kvm_cpuid2 *t, uint32_t max, uint32_t fn,
 static void cache_sharing(struct kvm_cpuid2 *t, uint32_t fn, const struct x86_topo *topo,
 			  bool core_count)
 {
+	uint32_t cores = (1U << (x86_topo_pkg_offset(topo) - topo->thread_bits)) - 1;
+
 	for (uint32_t sub = 0; sub < 8; sub++) {
 		struct kvm_cpuid_entry2 *e = find(t, fn, sub);
 		uint32_t level, sharing;
@@ -134,10 +136,7 @@ static void cache_sharing(struct kvm_cpuid2 *t, uint32_t fn, const struct x86_to
 				       (1U << topo->thread_bits);
 		e->eax = (e->eax & ~(0xfffU << 14)) | (((sharing - 1) & 0xfff) << 14);
 		if (core_count)
-			e->eax = (e->eax & 0x03ffffffU) |
-				 ((((1U << (x86_topo_pkg_offset(topo) - topo->thread_bits)) - 1) &
-				   0x3f)
-				  << 26);
+			e->eax = (e->eax & 0x03ffffffU) | ((cores & 0x3f) << 26);
 	}
 }
 
