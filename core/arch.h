@@ -30,6 +30,12 @@ int arch_start_device_threads(void);
 void arch_stop_device_threads(void);
 /* Per-vCPU state: CPUID, LAPIC, FPU, MSRs; the boot vCPU's entry registers. */
 int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu);
+/*
+ * Ask the guest to shut down: press its power button (ACPI on x86).
+ * Returns 0 when pressed, -1 when the platform has none (the caller then
+ * stops the guest itself). Any thread, once the platform is set up.
+ */
+int arch_power_button(void);
 /* Log a crashed vCPU's registers to stderr. */
 void arch_dump_vcpu(struct vcpu *vcpu);
 

@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/console.h"
 #include "core/fds.h"
+#include "core/kconfig.h"
 #include "core/log.h"
 #include "core/pin.h"
 #include "core/preflight.h"
@@ -48,9 +49,13 @@ static void print_help(FILE *f)
 		"  --check         pre-flight checks of this host, no boot\n"
 		"  --dump-cpuid    the effective CPUID of each vCPU (no boot)\n"
 		"\n"
+		"signals: SIGTERM, SIGINT or SIGHUP presses the guest's ACPI power button\n"
+		"and waits up to %d s (SHUTDOWN_TIMEOUT; 0: no wait) for it to power off;\n"
+		"a second one, SIGQUIT or Ctrl-A x on a terminal stops it at once.\n"
+		"\n"
 		"exit status: 0 guest powered off, 1 VMM or host error, 2 guest reboot\n"
-		"request, 3 guest crashed, 128+N killed by signal N\n",
-		CONFIG_DEFCONFIG_NAME);
+		"request, 3 guest crashed, 128+N stopped by signal N (143 SIGTERM)\n",
+		CONFIG_DEFCONFIG_NAME, IS_ENABLED(CONFIG_ACPI_GED) ? CONFIG_SHUTDOWN_TIMEOUT : 0);
 }
 
 static struct vm vm;

@@ -15,7 +15,7 @@
 
 unsigned int numa_node_of_vcpu(unsigned int index)
 {
-	unsigned int socket = index / (CONFIG_TOPO_CORES * CONFIG_TOPO_THREADS);
+	unsigned int socket = index / (CONFIG_TOPO_DIES * CONFIG_TOPO_CORES * CONFIG_TOPO_THREADS);
 
 	return socket / (CONFIG_TOPO_SOCKETS / CONFIG_NUMA_NODES);
 }

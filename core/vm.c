@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/kconfig.h"
@@ -247,18 +248,61 @@ int irq_add_ioeventfd(int fd, uint64_t addr, unsigned int len, uint64_t datamatc
 	return 0;
 }
 
-static int handle_signal(int sfd)
+/*
+ * The graceful stop (SHUTDOWN_TIMEOUT): the first SIGTERM, SIGINT or
+ * SIGHUP presses the guest's power button and gives it SHUTDOWN_TIMEOUT
+ * seconds to power off; a second signal, the deadline, SIGQUIT or a
+ * platform without a button stops it at once with 128 + the signal.
+ */
+struct graceful {
+	int signo; /* the signal that pressed the button; 0: not pressed */
+	int64_t pressed_ms, deadline_ms;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Returns the exit status that stops the VM, or -1: keep running. */
+static int handle_signal(int sfd, struct graceful *g)
 {
 	struct signalfd_siginfo si;
+	int sig;
 
 	if (read(sfd, &si, sizeof(si)) != sizeof(si))
 		return -1;
-	pr_info("%s: stopping the guest", strsignal((int)si.ssi_signo));
-	return 128 + (int)si.ssi_signo;
+	sig = (int)si.ssi_signo;
+	if (CONFIG_SHUTDOWN_TIMEOUT > 0 && !g->signo && sig != SIGQUIT && !arch_power_button()) {
+		g->signo = sig;
+		g->pressed_ms = now_ms();
+		g->deadline_ms = g->pressed_ms + (int64_t)CONFIG_SHUTDOWN_TIMEOUT * 1000;
+		pr_info("%s: pressed the guest's power button; waiting up to %d s for it to power "
+			"off (SHUTDOWN_TIMEOUT; a second signal stops it at once)",
+			strsignal(sig), CONFIG_SHUTDOWN_TIMEOUT);
+		return -1;
+	}
+	pr_info("%s: stopping the guest%s", strsignal(sig), g->signo ? " at once" : "");
+	return 128 + sig;
+}
+
+/* The poll timeout: none (-1) until the graceful stop's deadline runs. */
+static int poll_timeout_ms(const struct graceful *g)
+{
+	int64_t left;
+
+	if (!g->signo)
+		return -1;
+	left = g->deadline_ms - now_ms();
+	return left < 0 ? 0 : (int)left;
 }
 
 int vm_run_main_loop(struct vm *vm)
 {
+	struct graceful g = { 0 };
 	int sfd = vm->signal_fd, status = -1;
 
 	while (atomic_load(&vm->stop_status) < 0) {
@@ -268,7 +312,7 @@ int vm_run_main_loop(struct vm *vm)
 			{ .fd = console_poll_fd(), .events = POLLIN },
 			{ .fd = console_wake_fd(), .events = POLLIN },
 		};
-		int n = poll(fds, 4, -1); /* nothing to do until an fd is ready */
+		int n = poll(fds, 4, poll_timeout_ms(&g));
 
 		if (n < 0 && errno != EINTR) {
 			pr_err("poll: %s", strerror(errno));
@@ -276,7 +320,15 @@ int vm_run_main_loop(struct vm *vm)
 			break;
 		}
 		if (n > 0 && (fds[1].revents & POLLIN)) {
-			status = handle_signal(sfd);
+			status = handle_signal(sfd, &g);
+			if (status >= 0)
+				break;
+			continue;
+		}
+		if (g.signo && now_ms() >= g.deadline_ms) {
+			pr_info("the guest did not power off within SHUTDOWN_TIMEOUT (%d s): stopping it",
+				CONFIG_SHUTDOWN_TIMEOUT);
+			status = 128 + g.signo;
 			break;
 		}
 		if (n > 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -287,6 +339,12 @@ int vm_run_main_loop(struct vm *vm)
 	if (status >= 0)
 		vm_request_stop((enum keel_exit)status); /* unless the guest stopped first */
 	status = atomic_load(&vm->stop_status);
+	if (g.signo && status == KEEL_EXIT_POWEROFF) {
+		int64_t ms = now_ms() - g.pressed_ms;
+
+		pr_info("the guest powered off %lld.%01lld s after the power button",
+			(long long)(ms / 1000), (long long)(ms % 1000 / 100));
+	}
 	/* Every vCPU leaves the guest; their threads end. */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].started)

@@ -70,13 +70,14 @@ def parse_pin_table(text):
 def check_topology(cfg, errors):
     nr, mx = cfg.int("NR_VCPUS"), cfg.int("MAX_VCPUS")
     s, c, t = cfg.int("TOPO_SOCKETS"), cfg.int("TOPO_CORES"), cfg.int("TOPO_THREADS")
+    d = cfg.int("TOPO_DIES")
     if nr > mx:
         errors.append(f"NR_VCPUS ({nr}) > MAX_VCPUS ({mx}): the vCPUs online at boot "
                       "cannot exceed the possible vCPUs; raise MAX_VCPUS or lower NR_VCPUS")
-    if s * c * t != mx:
-        errors.append(f"TOPO_SOCKETS*TOPO_CORES*TOPO_THREADS = {s}*{c}*{t} = {s * c * t}, "
-                      f"but MAX_VCPUS = {mx}: the shape must hold exactly MAX_VCPUS "
-                      "vCPUs; adjust the shape or MAX_VCPUS")
+    if s * d * c * t != mx:
+        errors.append(f"TOPO_SOCKETS*TOPO_DIES*TOPO_CORES*TOPO_THREADS = {s}*{d}*{c}*{t} = "
+                      f"{s * d * c * t}, but MAX_VCPUS = {mx}: the shape must hold exactly "
+                      "MAX_VCPUS vCPUs (QEMU's rule); adjust the shape or MAX_VCPUS")
 
 
 def check_board(cfg, errors):
@@ -163,9 +164,10 @@ def check_isolation(cfg, errors, warnings, board, board_cpus, pinned, vmm):
 
 
 def _guest_core(cfg, vcpu):
-    """(socket, core) of a guest vCPU index, as the topology numbers them."""
-    t, c = cfg.int("TOPO_THREADS"), cfg.int("TOPO_CORES")
-    return vcpu // (t * c), (vcpu // t) % c
+    """(socket, core) of a guest vCPU index, as the topology numbers them
+    (the core counted over the socket's dies)."""
+    t, c, d = cfg.int("TOPO_THREADS"), cfg.int("TOPO_CORES"), cfg.int("TOPO_DIES")
+    return vcpu // (t * c * d), (vcpu // t) % (c * d)
 
 
 def _smt_groups(cfg):

@@ -29,12 +29,15 @@ PKGVER=$GUEST_KERNEL_PKGVER
 EPOCH=${SOURCE_DATE_EPOCH:-0}
 export LC_ALL=C
 
-# Modules of the guest initramfs: the virtio devices; their dependencies
-# are added from .modinfo.
-GUEST_MODULES="virtio_pci virtio_mmio virtio_blk virtio_net virtio-rng virtio_console"
+# Modules of the guest initramfs: the virtio devices, the ACPI power button
+# and evdev (which acpid reads it through); their dependencies are added
+# from .modinfo.
+GUEST_MODULES="virtio_pci virtio_mmio virtio_blk virtio_net virtio-rng virtio_console button evdev"
 # Those /init loads (with insmod, in this order after their dependencies,
 # listed in /etc/virtio-modules) when the DSDT has virtio-mmio devices.
 GUEST_LOAD_MODULES="virtio_mmio virtio_blk virtio_net virtio-rng"
+# Those /init loads at boot for the power button (/etc/acpi-modules).
+GUEST_ACPI_MODULES="evdev button"
 # Modules of the nested host, in load order (NOTES.md).
 HOST_MODULES="irqbypass kvm ccp kvm-amd"
 
@@ -349,6 +352,11 @@ initramfs)
 		visit "$m"
 	done
 	printf '%s\n' "${ORDER[@]#"$TMP/pkg"}" >"$st/etc/virtio-modules"
+	ORDER=()
+	for m in $GUEST_ACPI_MODULES; do
+		visit "$m"
+	done
+	printf '%s\n' "${ORDER[@]#"$TMP/pkg"}" >"$st/etc/acpi-modules"
 	outdir "$out"
 	pack "$st" "$out"
 	;;

@@ -129,11 +129,11 @@ static void dsdt_resources(struct aml *a, const struct plat_dev *d)
 {
 	aml_name(a, "_CRS");
 	aml_resource_begin(a);
-	for (unsigned int i = 0; i < PLAT_MAX_IO; i++) {
+	for (unsigned int i = 0; i < PLAT_MAX_IO && !d->crs_irq_only; i++) {
 		if (d->io[i].len)
 			aml_res_io16(a, d->io[i].base, d->io[i].base, 1, (uint8_t)d->io[i].len);
 	}
-	if (d->mmio_len)
+	if (d->mmio_len && !d->crs_irq_only)
 		aml_res_mem32_fixed(a, d->mmio_base, d->mmio_len, true);
 	if (d->irq_kind == PLAT_IRQ_ISA)
 		aml_res_irq_noflags(a, d->irq);
@@ -142,7 +142,7 @@ static void dsdt_resources(struct aml *a, const struct plat_dev *d)
 	aml_resource_end(a);
 }
 
-/* One row of the platform table as Device (name) { _HID, _UID, _CRS }. */
+/* One row of the platform table as Device (name) { _HID, _UID, _CRS, [body] }. */
 static void dsdt_device(struct aml *a, const struct plat_dev *d)
 {
 	aml_device_begin(a, d->name);
@@ -156,6 +156,8 @@ static void dsdt_device(struct aml *a, const struct plat_dev *d)
 		aml_integer(a, (uint64_t)d->uid);
 	}
 	dsdt_resources(a, d);
+	if (d->dsdt_body)
+		d->dsdt_body(a, d);
 	aml_end(a);
 }
 

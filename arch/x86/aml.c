@@ -315,6 +315,48 @@ void aml_device_begin(struct aml *a, const char *name)
 	aml_name_string(a, name);
 }
 
+void aml_if_begin(struct aml *a)
+{
+	aml_u8(a, AML_IF_OP);
+	aml_open(a, false);
+}
+
+void aml_field_begin(struct aml *a, const char *region, uint8_t flags)
+{
+	aml_u8(a, AML_EXT_OP_PREFIX);
+	aml_u8(a, AML_EXT_FIELD_OP);
+	aml_open(a, false);
+	aml_name_string(a, region);
+	aml_u8(a, flags);
+}
+
+void aml_field_unit(struct aml *a, const char *name, unsigned int bits)
+{
+	/* NamedField: NameSeg, then the width in bits (one PkgLength byte: < 64) */
+	aml_name_seg(a, name);
+	if (bits == 0 || bits >= 0x40)
+		a->error = true;
+	aml_u8(a, (uint8_t)(bits & 0x3f));
+}
+
+void aml_operation_region(struct aml *a, const char *name, uint8_t space, uint64_t offset,
+			  uint64_t len)
+{
+	aml_u8(a, AML_EXT_OP_PREFIX);
+	aml_u8(a, AML_EXT_REGION_OP);
+	aml_name_string(a, name);
+	aml_u8(a, space);
+	aml_integer(a, offset);
+	aml_integer(a, len);
+}
+
+void aml_notify(struct aml *a, const char *path, uint8_t value)
+{
+	aml_u8(a, AML_NOTIFY_OP);
+	aml_name_string(a, path);
+	aml_integer(a, value);
+}
+
 void aml_method_begin(struct aml *a, const char *name, unsigned int nargs, bool serialized)
 {
 	if (nargs > 7)

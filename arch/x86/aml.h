@@ -50,6 +50,20 @@
 #define AML_ROOT_CHAR 0x5c /* '\' */
 #define AML_PARENT_PREFIX 0x5e /* '^' */
 #define AML_RETURN_OP 0xa4
+#define AML_LOCAL0_OP 0x60
+#define AML_ARG0_OP 0x68
+#define AML_STORE_OP 0x70
+#define AML_AND_OP 0x7b
+#define AML_NOTIFY_OP 0x86
+#define AML_LEQUAL_OP 0x93
+#define AML_IF_OP 0xa0
+#define AML_EXT_REGION_OP 0x80 /* after AML_EXT_OP_PREFIX */
+#define AML_EXT_FIELD_OP 0x81 /* after AML_EXT_OP_PREFIX */
+
+/* OperationRegion spaces and Field flags (ACPI 6.5, 19.6.100, 19.6.48) */
+#define AML_REGION_SYSTEM_MEMORY 0x00
+#define AML_REGION_SYSTEM_IO 0x01
+#define AML_FIELD_DWORD_ACC 0x03 /* AccessType DWordAcc, NoLock, Preserve */
 
 /* Resource descriptor flags (ACPI 6.5, 6.4) */
 #define AML_IRQ_EDGE 0x01 /* else level */
@@ -113,7 +127,21 @@ void aml_device_begin(struct aml *a, const char *name);
 void aml_method_begin(struct aml *a, const char *name, unsigned int nargs, bool serialized);
 void aml_package_begin(struct aml *a, unsigned int nr_elements);
 void aml_buffer_begin(struct aml *a);
+/* If (<predicate>) { ... }: the caller emits the predicate, then the body. */
+void aml_if_begin(struct aml *a);
+/*
+ * Field (region, flags) { name, bits, ... }: aml_field_unit() each (1 to
+ * 63 bits), then aml_end().
+ */
+void aml_field_begin(struct aml *a, const char *region, uint8_t flags);
+void aml_field_unit(struct aml *a, const char *name, unsigned int bits);
 void aml_end(struct aml *a);
+
+/* OperationRegion (name, space, offset, len) */
+void aml_operation_region(struct aml *a, const char *name, uint8_t space, uint64_t offset,
+			  uint64_t len);
+/* Notify (path, value) */
+void aml_notify(struct aml *a, const char *path, uint8_t value);
 
 /* ResourceTemplate: a Buffer of descriptors closed by an end tag. */
 void aml_resource_begin(struct aml *a);

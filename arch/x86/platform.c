@@ -167,6 +167,37 @@ void arch_stop_device_threads(void)
 		virtio_stop_threads();
 }
 
+/*
+ * Whether the guest has unmasked the IOAPIC pin of gsi, i.e. an OS with a
+ * handler for it runs; true when that cannot be read.
+ */
+static bool gsi_enabled(unsigned int gsi)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+
+	if (!the_vm || gsi >= KVM_IOAPIC_NUM_PINS || ioctl(the_vm->vm_fd, KVM_GET_IRQCHIP, &chip))
+		return true;
+	return !chip.chip.ioapic.redirtbl[gsi].fields.mask;
+}
+
+/*
+ * The ACPI power button (devices/ged.c). A guest that has not enabled
+ * the GED's interrupt (no ACPI OS yet, or none at all, like the probe
+ * guest) cannot hear it: stopping it at once loses nothing waiting would
+ * save.
+ */
+int arch_power_button(void)
+{
+	if (!IS_ENABLED(CONFIG_ACPI_GED))
+		return -1;
+	if (!gsi_enabled(PLAT_GED_GSI)) {
+		pr_info("the guest has not enabled its power button (GED interrupt masked: no "
+			"ACPI OS running)");
+		return -1;
+	}
+	return x86_press_power_button();
+}
+
 int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu)
 {
 	(void)vm;

@@ -28,6 +28,13 @@
 #define PLAT_SLEEP_STS_PORT 0x601
 #define PLAT_S5_SLP_TYP 5 /* \_S5 package value */
 
+/*
+ * ACPI Generic Event Device (devices/ged.c): its event selector (32 bits)
+ * and interrupt (edge, active high); events: devices/ged.h.
+ */
+#define PLAT_GED_PORT 0x610
+#define PLAT_GED_GSI 10
+
 /* Interrupt controllers (in-kernel) */
 #define PLAT_IOAPIC_ADDR 0xfec00000ULL
 #define PLAT_IOAPIC_ID 0
@@ -67,6 +74,7 @@
 
 struct vm;
 struct guest_mem;
+struct aml;
 
 /*
  * The platform table (arch/x86/platform_devices.c): one row per device of
@@ -102,6 +110,14 @@ struct plat_dev {
 	const char *hid; /* NULL: not in the DSDT */
 	bool hid_eisa; /* EisaId ("PNP0501") rather than a string */
 	int uid; /* _UID; -1: none */
+	/*
+	 * More of the Device's body after _HID/_UID/_CRS (a GED's event
+	 * register, _EVT and the devices it notifies); NULL: nothing. With
+	 * crs_irq_only the _CRS lists the interrupt alone (ACPI0013: Linux
+	 * takes every _CRS entry for an event interrupt).
+	 */
+	void (*dsdt_body)(struct aml *a, const struct plat_dev *d);
+	bool crs_irq_only;
 };
 
 extern const struct plat_dev x86_plat_devs[];
@@ -109,6 +125,8 @@ extern const unsigned int x86_nr_plat_devs;
 
 /* Create every present device of the table. Returns 0, or -1 (each failure logged). */
 int x86_create_devices(struct vm *vm);
+/* The GED's power-button event; -1 when the image has no GED (ACPI_GED). */
+int x86_press_power_button(void);
 
 /*
  * RSDP and tables for this image into guest RAM at PLAT_ACPI_BASE; the

@@ -16,11 +16,13 @@
 
 #include <generated/keel_virtio.h>
 
+#include "arch/x86/aml.h"
 #include "arch/x86/platform.h"
 #include "core/bus.h"
 #include "core/kconfig.h"
 #include "core/vm.h"
 #include "devices/acpi_pm.h"
+#include "devices/ged.h"
 #include "devices/i8042.h"
 #include "devices/pci_host.h"
 #include "devices/rtc_cmos.h"
@@ -75,6 +77,60 @@ static int create_acpi_pm(struct vm *vm, const struct plat_dev *d)
 	(void)vm;
 	return acpi_pm_create(d->io[0].base, d->io[1].base, PLAT_S5_SLP_TYP, d->io[2].base,
 			      PLAT_RESET_VALUE);
+}
+
+/*
+ * The Generic Event Device and the power button it notifies. Its _CRS
+ * holds the interrupt alone; the body has the event selector and _EVT:
+ *
+ *	OperationRegion (EREG, SystemIO, PLAT_GED_PORT, 4)
+ *	Field (EREG, DWordAcc, NoLock, Preserve) { ESEL, 32 }
+ *	Method (_EVT, 1, Serialized) {
+ *		Local0 = ESEL			// reading clears it
+ *		If (Local0 & 1) { Notify (PWRB, 0x80) }
+ *	}
+ *	Device (PWRB) { Name (_HID, EisaId ("PNP0C0C")) Name (_UID, 0) }
+ */
+static struct ged *plat_ged;
+
+static maybe_unused int create_ged(struct vm *vm, const struct plat_dev *d)
+{
+	(void)vm;
+	plat_ged = ged_create(d->io[0].base, d->irq);
+	return plat_ged ? 0 : -1;
+}
+
+static void ged_dsdt_body(struct aml *a, const struct plat_dev *d)
+{
+	aml_operation_region(a, "EREG", AML_REGION_SYSTEM_IO, d->io[0].base, d->io[0].len);
+	aml_field_begin(a, "EREG", AML_FIELD_DWORD_ACC);
+	aml_field_unit(a, "ESEL", 8 * GED_REG_LEN);
+	aml_end(a);
+	aml_method_begin(a, "_EVT", 1, true);
+	aml_u8(a, AML_STORE_OP); /* Store (ESEL, Local0) */
+	aml_name_string(a, "ESEL");
+	aml_u8(a, AML_LOCAL0_OP);
+	aml_if_begin(a); /* If (And (Local0, 1, NullName)) */
+	aml_u8(a, AML_AND_OP);
+	aml_u8(a, AML_LOCAL0_OP);
+	aml_integer(a, GED_EVENT_POWER_BUTTON);
+	aml_u8(a, 0x00);
+	aml_notify(a, "PWRB", 0x80); /* "power button pressed" (ACPI 6.5, 4.8.2.2.1.2) */
+	aml_end(a);
+	aml_end(a);
+	aml_device_begin(a, "PWRB");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0C0C");
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	aml_end(a);
+}
+
+int x86_press_power_button(void)
+{
+	if (!IS_ENABLED(CONFIG_ACPI_GED) || !plat_ged)
+		return -1;
+	return ged_raise(plat_ged, GED_EVENT_POWER_BUTTON);
 }
 
 /* io_delay writes to port 0x80 are frequent and harmless. */
@@ -230,6 +286,19 @@ const struct plat_dev x86_plat_devs[] = {
 		.uid = -1,
 	},
 	KEEL_VIRTIO_BLK(BLK_ROW) KEEL_VIRTIO_NET(NET_ROW) KEEL_VIRTIO_RNG(RNG_ROW)
+	/* Events for the guest: the power button (graceful stop, SHUTDOWN_TIMEOUT). */
+	{
+		.name = "GED0",
+		.present = IS_ENABLED(CONFIG_ACPI_GED),
+		.create = IS_ENABLED(CONFIG_ACPI_GED) ? create_ged : NULL,
+		.io = { { PLAT_GED_PORT, GED_REG_LEN } },
+		.irq = PLAT_GED_GSI,
+		.irq_kind = PLAT_IRQ_EDGE,
+		.hid = "ACPI0013",
+		.uid = 0,
+		.dsdt_body = ged_dsdt_body,
+		.crs_irq_only = true,
+	},
 	/*
 	 * Not in the DSDT: the FADT says there is no 8042 (the device is
 	 * there for the 0x64 reset Linux tries) ...

@@ -46,7 +46,8 @@ eval "$($PY "$DEB/pkgdata.py" vars "$O")"
 subst() {
 	sed -e "s|@PKG@|$PKG|g" -e "s|@NAME@|$NAME|g" -e "s|@PROFILE@|$PROFILE|g" \
 		-e "s|@VCPU_CPUS@|$VCPU_CPUS|g" -e "s|@VMM_CPUS@|$VMM_CPULIST|g" \
-		-e "s|@EXEC@|${EXEC:-}|g" -e "s|@VERSION@|${KEEL_VERSION:-}|g" \
+		-e "s|@EXEC@|${EXEC:-}|g" -e "s|@STOP_TIMEOUT@|$STOP_TIMEOUT|g" \
+		-e "s|@VERSION@|${KEEL_VERSION:-}|g" \
 		-e "s|@DATE@|${DATE:-}|g" -e "s|@UPKG@|$(echo "$PKG" | tr a-z A-Z)|g" \
 		-e "s|@HOST_CMDLINE@|${HOST_CMDLINE:-}|g" "$1" >"$2"
 	chmod "$3" "$2"

@@ -68,6 +68,17 @@ def words(cpus):
     return " ".join(str(c) for c in cpus)
 
 
+STOP_MARGIN = 15          # seconds: keel stopping the VM after SHUTDOWN_TIMEOUT
+
+
+def stop_timeout(cfg):
+    """The unit's TimeoutStopSec=: the guest's SHUTDOWN_TIMEOUT (when it has
+    a power button) plus a margin, so systemd never SIGKILLs a guest that
+    is still shutting down."""
+    wait = cfg.int("SHUTDOWN_TIMEOUT") if cfg.bool("ACPI_GED") else 0
+    return wait + STOP_MARGIN
+
+
 def cmd_vars(p):
     cfg = p.cfg
     out = {
@@ -85,6 +96,7 @@ def cmd_vars(p):
         "GUEST_KERNEL": cfg.str("GUEST_KERNEL"),
         "GUEST_INITRD": cfg.str("GUEST_INITRD"),
         "SECCOMP": cfg.str("SECCOMP"),
+        "STOP_TIMEOUT": str(stop_timeout(cfg)),
     }
     for k, v in out.items():
         print(f"{k}={shlex.quote(v)}")
@@ -92,7 +104,9 @@ def cmd_vars(p):
 
 def cmd_summary(p):
     cfg = p.cfg
-    shape = (f"{cfg.int('TOPO_SOCKETS')} socket(s) x {cfg.int('TOPO_CORES')} core(s) x "
+    dies = cfg.int("TOPO_DIES")
+    shape = (f"{cfg.int('TOPO_SOCKETS')} socket(s) x "
+             f"{f'{dies} die(s) x ' if dies > 1 else ''}{cfg.int('TOPO_CORES')} core(s) x "
              f"{cfg.int('TOPO_THREADS')} thread(s)")
     feats = cfg.str("CPU_FEATURES") or "none"
     lines = [

@@ -244,6 +244,10 @@ static const struct rule rules[] = {
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
 	   "the UART has room for held console input (console_handle_wake)"),
 #endif
+#if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
+	IOCTL_FD(K_MAIN, FD_NUM, KEEL_FD_VM, "VM", KVM_GET_IRQCHIP,
+		 "on SIGTERM: has the guest enabled the power button's interrupt (IOAPIC mask)?"),
+#endif
 	ANY(K_MAIN, "timer_settime",
 	    "kick a vCPU out of KVM_RUN: its timer signals its thread (timer ids are keel's own)"),
 	ANY(K_MAIN, "close", "the vCPU, VM, /dev/kvm, stop and signalfd fds (vm_destroy)"),

@@ -34,6 +34,17 @@ if tables default; then
 	check "default: RTC (PNP0B00) in the DSDT" has default 'EisaId ("PNP0B00")'
 	check "default: no virtio-mmio device" bash -c "! grep -q LNRO0005 '$WORK/default/tables/DSDT.dsl'"
 	check "default: FADT says the CMOS RTC is present" fadt default 'CMOS RTC Not Present .*: 0'
+	# issue 17: the Generic Event Device, its interrupt alone in _CRS, the
+	# event selector, _EVT and the power button it notifies
+	check "default: GED0 (ACPI0013) with _EVT notifying the power button (PNP0C0C)" \
+		bash -c "sed -n '/Device (GED0)/,/^        }/p' '$WORK/default/tables/DSDT.dsl' >'$WORK/ged.dsl' &&
+			 grep -q '\"ACPI0013\"' '$WORK/ged.dsl' && grep -q 'Method (_EVT, 1' '$WORK/ged.dsl' &&
+			 grep -q 'Notify (PWRB, 0x80)' '$WORK/ged.dsl' && grep -q 'EisaId (\"PNP0C0C\")' '$WORK/ged.dsl' &&
+			 grep -q 'OperationRegion (EREG, SystemIO, 0x0610, 0x04)' '$WORK/ged.dsl'"
+	check "default: the GED's _CRS is its interrupt (GSI 10, edge) and nothing else" \
+		bash -c "sed -n '/Name (_CRS/,/})/p' '$WORK/ged.dsl' | grep -c 'Interrupt (ResourceConsumer, Edge, ActiveHigh' | grep -qx 1 &&
+			 ! sed -n '/Name (_CRS/,/})/p' '$WORK/ged.dsl' | grep -q 'IO (\|Memory32' &&
+			 sed -n '/Name (_CRS/,/})/p' '$WORK/ged.dsl' | grep -q 0x0000000A"
 fi
 if tables no_serial '# CONFIG_SERIAL_8250 is not set'; then
 	check "SERIAL_8250=n: no COM1/PNP0501 in the DSDT" \
@@ -47,7 +58,9 @@ if tables no_rtc '# CONFIG_RTC_CMOS is not set'; then
 	check "RTC_CMOS=n: COM1 is still there" has no_rtc 'EisaId ("PNP0501")'
 fi
 if tables rng_only '# CONFIG_SERIAL_8250 is not set' '# CONFIG_RTC_CMOS is not set' \
-	CONFIG_VIRTIO_RNG=y; then
+	CONFIG_VIRTIO_RNG=y '# CONFIG_ACPI_GED is not set'; then
+	check "ACPI_GED=n: no GED/ACPI0013 and no power button in the DSDT" \
+		bash -c "! grep -q 'ACPI0013\|PNP0C0C\|GED0' '$WORK/rng_only/tables/DSDT.dsl'"
 	check "SERIAL_8250=n RTC_CMOS=n VIRTIO_RNG=y: neither COM1 nor RTC" \
 		bash -c "! grep -q 'PNP0501\|PNP0B00' '$WORK/rng_only/tables/DSDT.dsl'"
 	check "VIRTIO_RNG=y: VR00 (LNRO0005) in the DSDT" has rng_only 'Device (VR00)'

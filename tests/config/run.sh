@@ -76,7 +76,7 @@ assert_case() {
 }
 assert_case topo "CONFIG_NR_VCPUS=1" autoconf.h \
 	's/#define CONFIG_TOPO_SOCKETS 1/#define CONFIG_TOPO_SOCKETS 2/' \
-	'TOPO: SOCKETS*CORES*THREADS (2*1*1) != MAX_VCPUS (1)'
+	'TOPO: SOCKETS*DIES*CORES*THREADS (2*1*1*1) != MAX_VCPUS (1)'
 assert_case overlap 'CONFIG_BOARD_EDGE_4=y;CONFIG_NR_VCPUS=2;CONFIG_TOPO_SOCKETS=2;CONFIG_VCPU_PIN_TABLE="0=1 1=2"' \
 	keel_pins.h 's/#define KEEL_PIN_1_W0 .*/#define KEEL_PIN_1_W0 0x2ULL/' \
 	'two vCPUs share a host CPU without ALLOW_OVERCOMMIT'

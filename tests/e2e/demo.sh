@@ -123,7 +123,9 @@ fi
 cfg() { e2e_cfg "$CONFIG" "$1"; }
 guest() { e2e_guest "$LOG" "$1"; }
 nr=$(cfg NR_VCPUS) max=$(cfg MAX_VCPUS)
-s=$(cfg TOPO_SOCKETS) c=$(cfg TOPO_CORES) t=$(cfg TOPO_THREADS)
+s=$(cfg TOPO_SOCKETS) c=$(cfg TOPO_CORES) t=$(cfg TOPO_THREADS) d=$(cfg TOPO_DIES)
+# a socket's cores: those of all its dies (Linux numbers them per package)
+c=$((c * ${d:-1}))
 gcores=$(guest 'core number in a physical CPU')
 gsib=$(guest 'logical CPU number in a physical CPU')
 gthreads="?"

@@ -44,12 +44,19 @@ def num(s):
     return int(s, 0)
 
 
-def apic_ids(sockets, cores, threads):
-    """QEMU's derivation: ceil(log2) bits per level, threads lowest."""
+def apic_ids(sockets, cores, threads, dies=1):
+    """QEMU's derivation: ceil(log2) bits per level, threads lowest, then
+    cores, dies, sockets."""
     tb = (threads - 1).bit_length()
     cb = (cores - 1).bit_length()
-    return [(s << (cb + tb)) | (c << tb) | t
-            for s in range(sockets) for c in range(cores) for t in range(threads)]
+    db = (dies - 1).bit_length()
+    return [(s << (db + cb + tb)) | (d << (cb + tb)) | (c << tb) | t
+            for s in range(sockets) for d in range(dies) for c in range(cores)
+            for t in range(threads)]
+
+
+def dies_of(cfg):
+    return int(cfg.get("TOPO_DIES", "1"))
 
 
 def fnv1a32(data):
@@ -130,7 +137,8 @@ def main():
 
     # MADT: one entry per possible vCPU, QEMU's APIC IDs, the first NR enabled
     nr, mx = int(cfg["NR_VCPUS"]), int(cfg["MAX_VCPUS"])
-    want = apic_ids(int(cfg["TOPO_SOCKETS"]), int(cfg["TOPO_CORES"]), int(cfg["TOPO_THREADS"]))
+    want = apic_ids(int(cfg["TOPO_SOCKETS"]), int(cfg["TOPO_CORES"]), int(cfg["TOPO_THREADS"]),
+                    dies_of(cfg))
     cpus = [fields(l) for l in by.get("madt", [])
             if l.startswith("madt: lapic ") or l.startswith("madt: x2apic ")]
     got = [num(c["apic"]) for c in cpus]
@@ -145,7 +153,7 @@ def main():
         check(not srat_cpu and "SRAT" not in sigs and "SLIT" not in sigs, "one node: no SRAT/SLIT")
     else:
         per_node = int(cfg["TOPO_SOCKETS"]) // nodes
-        per_sock = int(cfg["TOPO_CORES"]) * int(cfg["TOPO_THREADS"])
+        per_sock = dies_of(cfg) * int(cfg["TOPO_CORES"]) * int(cfg["TOPO_THREADS"])
         want_nodes = {apic: (i // per_sock) // per_node for i, apic in enumerate(want)}
         got_nodes = {num(e["apic"]): num(e["node"]) for e in srat_cpu}
         check(got_nodes == want_nodes, f"SRAT: every possible vCPU in its socket's node "

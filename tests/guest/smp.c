@@ -63,7 +63,7 @@ static void topo_dump(void)
 		dump(apic, 4, sub);
 	for (u32 sub = 0; max >= 0xb && sub < 3; sub++)
 		dump(apic, 0xb, sub);
-	for (u32 sub = 0; max >= 0x1f && sub < 3; sub++)
+	for (u32 sub = 0; max >= 0x1f && sub < 4; sub++)
 		dump(apic, 0x1f, sub);
 	dump(apic, 0x80000000, 0);
 	if (xmax >= 0x80000001)

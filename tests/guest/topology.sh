@@ -9,37 +9,44 @@ set -u
 . "$SRC/tests/kvm.sh"
 kvm_init
 
-# sockets cores threads online numa-nodes [model symbol]
+# sockets dies cores threads online numa-nodes [model symbol]
 SHAPES="
-1 1 1 1 1
-8 1 1 8 1
-2 2 2 8 2
-2 3 2 12 1
-3 3 1 9 3
-1 3 6 18 1
-1 4 1 4 1
-4 1 2 8 2
-1 1 2 2 1
-2 1 1 2 2
-1 8 1 8 1
-3 1 3 9 1
-8 1 1 4 4
-2 2 2 5 1
-1 16 4 64 1
-2 2 2 8 1 CPU_MODEL_BROADWELL
-2 3 2 12 2 CPU_MODEL_SKYLAKE_SERVER
-2 2 2 8 1 CPU_MODEL_EPYC
-2 2 2 8 1 CPU_MODEL_CONROE
-2 2 2 8 1 CPU_MODEL_OPTERON_G1
+1 1 1 1 1 1
+8 1 1 1 8 1
+2 1 2 2 8 2
+2 1 3 2 12 1
+3 1 3 1 9 3
+1 1 3 6 18 1
+1 1 4 1 4 1
+4 1 1 2 8 2
+1 1 1 2 2 1
+2 1 1 1 2 2
+1 1 8 1 8 1
+3 1 1 3 9 1
+8 1 1 1 4 4
+2 1 2 2 5 1
+1 1 16 4 64 1
+2 1 2 2 8 1 CPU_MODEL_BROADWELL
+2 1 3 2 12 2 CPU_MODEL_SKYLAKE_SERVER
+2 1 2 2 8 1 CPU_MODEL_EPYC
+2 1 2 2 8 1 CPU_MODEL_CONROE
+2 1 2 2 8 1 CPU_MODEL_OPTERON_G1
+2 2 3 1 12 1 CPU_MODEL_SKYLAKE_SERVER
+1 2 3 2 9 1
+2 2 2 2 16 2 CPU_MODEL_EPYC
+2 2 1 2 8 1 CPU_MODEL_CONROE
+1 3 2 1 6 1 CPU_MODEL_BROADWELL
 "
 
-while read -r s c t n nodes model; do
+while read -r s dies c t n nodes model; do
 	[ -n "$s" ] || continue
-	max=$((s * c * t))
-	name=${s}s${c}c${t}t-${n}of${max}-${nodes}n${model:+-${model#CPU_MODEL_}}
+	max=$((s * dies * c * t))
+	die=
+	[ "$dies" = 1 ] || die=${dies}d
+	name=${s}s${die}${c}c${t}t-${n}of${max}-${nodes}n${model:+-${model#CPU_MODEL_}}
 	d=$WORK/$name.defconfig
 	printf '%s\n' "CONFIG_NR_VCPUS=$n" "CONFIG_MAX_VCPUS=$max" "CONFIG_TOPO_SOCKETS=$s" \
-		"CONFIG_TOPO_CORES=$c" "CONFIG_TOPO_THREADS=$t" "CONFIG_BOARD_PC2=y" \
+		"CONFIG_TOPO_DIES=$dies" "CONFIG_TOPO_CORES=$c" "CONFIG_TOPO_THREADS=$t" "CONFIG_BOARD_PC2=y" \
 		"CONFIG_ALLOW_OVERCOMMIT=y" "CONFIG_GUEST_MEM_MB=$((128 * nodes))" \
 		"CONFIG_NUMA_NODES=$nodes" 'CONFIG_GUEST_KERNEL="tests/guest/probe.bzImage"' 'CONFIG_GUEST_INITRD=""' \
 		"CONFIG_DEFCONFIG_NAME=\"$name\"" ${model:+"CONFIG_$model=y"} >"$d"

@@ -134,6 +134,8 @@ o=$WORK/install
 if kmake "$o" edge_2s2c2t_defconfig && kmake "$o" install DESTDIR="$WORK/root" PREFIX=/usr; then
 	check "install: the unit's CPUAffinity= is VMM_CPUS (0-1,16-17)" \
 		grep -qx 'CPUAffinity=0-1,16-17' "$WORK/root/usr/lib/systemd/system/keel-edge-2s2c2t.service"
+	check "install: the unit's TimeoutStopSec= is SHUTDOWN_TIMEOUT (30) + 15 s" \
+		grep -qx 'TimeoutStopSec=45' "$WORK/root/usr/lib/systemd/system/keel-edge-2s2c2t.service"
 else
 	sed 's/^/      | /' "$WORK/make.out"
 	fail "install of edge_2s2c2t"

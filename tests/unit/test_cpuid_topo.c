@@ -40,18 +40,26 @@ static struct kvm_cpuid_entry2 *leaf(struct kvm_cpuid2 *t, uint32_t fn, uint32_t
 
 #define L(fn, idx) (leaf(t, fn, idx) ? leaf(t, fn, idx) : &none)
 
-/* One vCPU of a shape: apply, then check every leaf by hand values. */
-static void shape(unsigned int s, unsigned int c, unsigned int th, unsigned int index,
-		  uint32_t want_id, uint32_t smt_shift, uint32_t pkg_shift, bool amd)
+/*
+ * One vCPU of a shape with dies: apply, then check every leaf by hand
+ * values. die_shift is where the die ID starts in the APIC ID (the shift
+ * of leaf 0x1F's core level).
+ */
+static void shape_d(unsigned int s, unsigned int d, unsigned int c, unsigned int th,
+		    unsigned int index, uint32_t want_id, uint32_t smt_shift, uint32_t die_shift,
+		    uint32_t pkg_shift, bool amd)
 {
 	static struct kvm_cpuid_entry2 none;
 	struct kvm_cpuid2 *t = table(0xd, 0x80000008);
 	struct x86_topo topo;
-	uint32_t id, per_pkg = c * th;
+	uint32_t id, per_pkg = d * c * th;
+	uint32_t die = (index / (th * c)) % d;
+	uint32_t core = (die << (die_shift - smt_shift)) | ((index / th) % c);
 
-	x86_topo_init(&topo, s, c, th);
+	x86_topo_init(&topo, s, d, c, th);
 	id = x86_topo_apic_id(&topo, index);
-	EXPECT(id == want_id, "%ux%ux%u cpu %u: APIC ID %u, want %u", s, c, th, index, id, want_id);
+	EXPECT(id == want_id, "%ux%ux%ux%u cpu %u: APIC ID %u, want %u", s, d, c, th, index, id,
+	       want_id);
 	x86_cpuid_topo_apply(t, MAX, &topo, id, amd);
 
 	EXPECT(L(1, 0)->ebx >> 24 == (id & 0xff), "leaf 1 initial APIC ID %x", L(1, 0)->ebx);
@@ -68,13 +76,31 @@ static void shape(unsigned int s, unsigned int c, unsigned int th, unsigned int 
 	       "0xB.2 ends the levels");
 	/* Linux's decomposition of the x2APIC ID */
 	EXPECT(id >> pkg_shift == index / per_pkg, "package of cpu %u", index);
-	EXPECT(((id & ((1U << pkg_shift) - 1)) >> smt_shift) == (index / th) % c, "core of cpu %u",
-	       index);
-	/* caches: L1/L2 shared by one core's threads, L3 by one package */
+	EXPECT(((id & ((1U << pkg_shift) - 1)) >> smt_shift) == core, "core of cpu %u", index);
+	/* caches: L1/L2 shared by one core's threads, L3 by one die */
 	EXPECT(((L(4, 0)->eax >> 14) & 0xfff) + 1 == (1U << smt_shift), "L1 sharing %x",
 	       L(4, 0)->eax);
-	EXPECT(((L(4, 2)->eax >> 14) & 0xfff) + 1 == (1U << pkg_shift), "L3 sharing %x",
+	EXPECT(((L(4, 2)->eax >> 14) & 0xfff) + 1 == (1U << die_shift), "L3 sharing %x",
 	       L(4, 2)->eax);
+	if (d > 1 && !amd) {
+		/* the die level: leaf 0x1F, the basic level raised to reach it */
+		EXPECT(L(0, 0)->eax == 0x1f, "level raised to 0x1F: %x", L(0, 0)->eax);
+		EXPECT(L(0x1f, 0)->eax == smt_shift && L(0x1f, 0)->ebx == th &&
+			       L(0x1f, 0)->ecx == 0x100 && L(0x1f, 0)->edx == id,
+		       "0x1F.0 %x %x %x", L(0x1f, 0)->eax, L(0x1f, 0)->ebx, L(0x1f, 0)->ecx);
+		EXPECT(L(0x1f, 1)->eax == die_shift && L(0x1f, 1)->ebx == c * th &&
+			       L(0x1f, 1)->ecx == 0x201,
+		       "0x1F.1 %x %x %x", L(0x1f, 1)->eax, L(0x1f, 1)->ebx, L(0x1f, 1)->ecx);
+		EXPECT(L(0x1f, 2)->eax == pkg_shift && L(0x1f, 2)->ebx == per_pkg &&
+			       L(0x1f, 2)->ecx == 0x502 && L(0x1f, 2)->edx == id,
+		       "0x1F.2 %x %x %x", L(0x1f, 2)->eax, L(0x1f, 2)->ebx, L(0x1f, 2)->ecx);
+		EXPECT(L(0x1f, 3)->ecx == 3 && L(0x1f, 3)->ebx == 0, "0x1F.3 ends the levels");
+		EXPECT(((id >> die_shift) & ((1U << (pkg_shift - die_shift)) - 1)) == die,
+		       "die of cpu %u", index);
+	} else {
+		EXPECT(L(0, 0)->eax == 0xd, "level kept: %x", L(0, 0)->eax);
+		EXPECT(!leaf(t, 0x1f, 0), "no leaf 0x1F");
+	}
 	EXPECT((L(4, 2)->eax >> 26) + 1 == (1U << (pkg_shift - smt_shift)), "leaf 4 cores %x",
 	       L(4, 2)->eax);
 	if (amd) {
@@ -90,14 +116,22 @@ static void shape(unsigned int s, unsigned int c, unsigned int th, unsigned int 
 			EXPECT(L(0x80000000, 0)->eax >= 0x8000001e, "xlevel reaches 0x8000001E");
 			EXPECT(L(0x8000001e, 0)->eax == id, "0x8000001E EAX");
 			EXPECT(((L(0x8000001e, 0)->ebx >> 8) & 0xff) == th - 1, "threads per core");
-			EXPECT((L(0x8000001e, 0)->ebx & 0xff) == (index / th) % c, "core id %x",
+			EXPECT((L(0x8000001e, 0)->ebx & 0xff) == core, "core id %x",
 			       L(0x8000001e, 0)->ebx);
+			EXPECT(L(0x8000001e, 0)->ecx == index / per_pkg, "node = socket %x",
+			       L(0x8000001e, 0)->ecx);
 		}
 	} else {
 		EXPECT(!leaf(t, 0x8000001e, 0), "no AMD leaf for Intel");
 		EXPECT(L(0x80000001, 0)->ecx == 0, "Intel 0x80000001 untouched");
 	}
 	free(t);
+}
+
+static void shape(unsigned int s, unsigned int c, unsigned int th, unsigned int index,
+		  uint32_t want_id, uint32_t smt_shift, uint32_t pkg_shift, bool amd)
+{
+	shape_d(s, 1, c, th, index, want_id, smt_shift, pkg_shift, pkg_shift, amd);
 }
 
 int main(void)
@@ -113,6 +147,11 @@ int main(void)
 		shape(2, 16, 2, 63, 63, 1, 5, amd); /* 64 vCPUs */
 		shape(4, 64, 2, 511, 511, 1, 7, amd); /* APIC IDs past 255 */
 		shape(1, 1, 2, 1, 1, 1, 1, amd);
+		/* dies: 2s x 2d x 3c x 1t gives 0-2, 4-6 | 8-10, 12-14 */
+		shape_d(2, 2, 3, 1, 4, 5, 0, 2, 3, amd);
+		shape_d(2, 2, 3, 1, 11, 14, 0, 2, 3, amd);
+		shape_d(1, 3, 2, 2, 9, 9, 1, 2, 4, amd); /* die 2, core 0, thread 1 */
+		shape_d(2, 2, 1, 2, 7, 7, 1, 1, 2, amd);
 	}
 	return unit_done("cpuid_topo");
 }

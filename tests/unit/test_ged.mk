@@ -1,0 +1,1 @@
+test_ged-srcs := devices/ged.c core/bus.c core/log.c
