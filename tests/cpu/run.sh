@@ -77,20 +77,9 @@ model_case max max "" CONFIG_CPU_MODEL_MAX=y
 feats="+3dnowprefetch,+clzero,-lahf-lm,+xop,+avx2"
 model_case qemu64-features qemu64 "$feats" CONFIG_CPU_MODEL_QEMU64=y \
 	"CONFIG_CPU_FEATURES=\"$feats\""
-# lacks.py <src> <name...>: the names this host's KVM does not support
-# (read by the test itself, where the images run)
-cat >"$WORK/lacks.py" <<'EOF'
-import sys
-sys.path.insert(0, sys.argv[1] + "/scripts")
-sys.path.insert(0, sys.argv[1] + "/tests/cpu")
-import cpu_models, check_cpuid, kvm_cpuid
-cat = cpu_models.Catalog()
-host = check_cpuid.host_words(cat, kvm_cpuid.cpuid_table())
-want = cat.words_of(sys.argv[2:])
-print(" ".join(n for w in range(len(cat.words)) for n in cat.names_of(w, want[w] & ~host[w])))
-EOF
 if [ -f "$WORK/qemu64-features.err" ]; then
-	lacks=" $(kvm_run /usr/bin/python3 "$WORK/lacks.py" "$SRC" 3dnowprefetch clzero xop avx2) "
+	# (read by the test itself, where the images run)
+	lacks=" $(kvm_run /usr/bin/python3 "$SRC/tests/cpu/host_lacks.py" 3dnowprefetch clzero xop avx2) "
 	grep '^# vcpu=0 features' "$WORK/qemu64-features.dump" >"$WORK/qemu64-features.list"
 	for f in 3dnowprefetch clzero xop avx2; do
 		case $lacks in
@@ -146,18 +135,8 @@ enforce_run() {
 		echo "    note $name: --check does not report the CPU model yet (arch_check_cpu() is not called by core/preflight.c)"
 	fi
 }
-cat >"$WORK/missing.py" <<'EOF'
-import sys
-sys.path.insert(0, sys.argv[1] + "/scripts")
-sys.path.insert(0, sys.argv[1] + "/tests/cpu")
-import cpu_models, check_cpuid, kvm_cpuid
-cat = cpu_models.Catalog()
-m = cpu_models.expand(cat, "Broadwell")
-host = check_cpuid.host_words(cat, kvm_cpuid.cpuid_table())
-lack = [n for w in range(len(cat.words)) for n in cat.names_of(w, m["words"][w] & ~host[w])]
-print(lack[0] if lack else "")
-EOF
-missing=$(kvm_run /usr/bin/python3 "$WORK/missing.py" "$SRC")
+missing=$(kvm_run /usr/bin/python3 "$SRC/tests/cpu/host_lacks.py" --model Broadwell)
+missing=${missing%% *}
 if [ -n "$missing" ]; then
 	enforce_case enforce-broadwell "does not support .*$missing" CONFIG_CPU_MODEL_BROADWELL=y
 else
