@@ -247,6 +247,8 @@ static const struct rule rules[] = {
 #if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
 	IOCTL_FD(K_MAIN, FD_NUM, KEEL_FD_VM, "VM", KVM_GET_IRQCHIP,
 		 "on SIGTERM: has the guest enabled the power button's interrupt (IOAPIC mask)?"),
+	FD(K_MAIN, "write", FD_NUM, KEEL_FD_EVENT_IRQ, "event irqfd",
+	   "press the power button: the GED's interrupt (ged_raise)"),
 #endif
 	ANY(K_MAIN, "timer_settime",
 	    "kick a vCPU out of KVM_RUN: its timer signals its thread (timer ids are keel's own)"),

@@ -98,6 +98,11 @@ struct call {
 #else
 #define IS_SERIAL 0
 #endif
+#if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
+#define IS_BUTTON 1
+#else
+#define IS_BUTTON 0
+#endif
 #ifdef CONFIG_VIRTIO_NET
 #define IS_NET 1
 #else
@@ -480,6 +485,9 @@ static void make_probes(void)
 	probe(serial, SYS_write, KEEL_FD_CONSOLE_WAKE, 0, 0, 0,
 	      "write on the console wake eventfd");
 	probe(0, SYS_pwritev, KEEL_FD_CONSOLE_WAKE, 0, 0, 0, "pwritev on the console wake eventfd");
+	probe(IS_BUTTON ? K(MAIN) : 0, SYS_write, KEEL_FD_EVENT_IRQ, 0, 0, 0,
+	      "write on the event device's irqfd (the power button)");
+	probe(0, SYS_read, KEEL_FD_EVENT_IRQ, 0, 0, 0, "read on the event device's irqfd");
 	probe(0, SYS_read, KEEL_FD_STOP, 0, 0, 0, "read on the stop eventfd");
 	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(0), KVM_RUN, 0, 0, "KVM_RUN on vCPU 0");
 	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(CONFIG_NR_VCPUS - 1), KVM_RUN, 0, 0,

@@ -76,13 +76,14 @@ stop() {
 
 # fds_pinned <label> <vCPUs> [<fd>=<target pattern>...]: keel's descriptors
 # are at their fixed numbers (core/fds.h and core/fd_layout.h, for
-# NR_VCPUS <= 8 and a console: 8 is its wake eventfd, the vCPUs 16-23,
+# NR_VCPUS <= 8, a console and the GED: 8 is the console's wake eventfd, 9
+# the GED's irqfd, the vCPUs 16-23,
 # virtio slot 0 from 24) and it holds no other
 fds_pinned() {
 	local label=$1 n=$2 want fd got bad=""
 	shift 2
 	want="0 1 2 3=/dev/kvm 4=anon_inode:kvm-vm 5=anon_inode:[eventfd] 6=anon_inode:[signalfd]"
-	want="$want 8=anon_inode:[eventfd]"
+	want="$want 8=anon_inode:[eventfd] 9=anon_inode:[eventfd]"
 	for ((i = 0; i < n; i++)); do want="$want $((16 + i))=anon_inode:kvm-vcpu:$i"; done
 	want="$want $*"
 	for fd in $(ls /proc/"$pid"/fd | sort -n); do
