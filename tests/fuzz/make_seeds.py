@@ -456,6 +456,9 @@ SEEDS["tap"] = {
         L_SETTLE], net_ram()),
     "reset_during_rx": b"\1" + loop(driver_ok(1 << 5, 2) + [
         tap_frame(60), l_io_wr("status", 0), L_TURN, L_SETTLE], net_ram()),
+    # A short tap write was dropped without a line (found by this target).
+    "regress_tx_short_write": b"\1" + loop(driver_ok(1 << 5, 2) + [
+        tap_tx(1, 20), wr("queue_notify", 1), L_SETTLE], net_ram()),
     "no_rx_buffer": b"\0" + loop(NET_UP[:-1] + [
         wr("status", 15)] + [tap_frame(60)] * 8 + [L_SETTLE], net_ram()),
 }
