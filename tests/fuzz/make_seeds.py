@@ -464,6 +464,33 @@ SEEDS["tap"] = {
 }
 
 
+# console input (fuzz_console.c): byte 0 bit 0 a terminal, then operations.
+def c_type(data):
+    return bytes([0, len(data)]) + data
+
+
+def c_flood(chunks, value):
+    return bytes([1, chunks - 1, value])
+
+
+def c_sink(n):
+    return bytes([2, n])
+
+
+C_TURN, C_WAKE, C_SETTLE, C_EOF, C_SINK_ALL = b"\3", b"\4", b"\5", b"\6", b"\7"
+SEEDS["console"] = {
+    "typed_and_escape": b"\1" + c_type(b"hello") + C_TURN + c_sink(2) + C_TURN + C_WAKE +
+    c_sink(255) + C_SETTLE + c_type(b"ls\1\1\1q\r\1x"),
+    "escape_split": b"\1" + c_sink(255) + c_type(b"ab\1") + C_TURN + c_type(b"xcd") +
+    C_TURN + c_type(b"\1") + C_SETTLE + c_type(b"X"),
+    "flood_full_fifo": b"\1" + c_flood(80, 0x61) + C_SETTLE + c_type(b"\1x") + C_SETTLE +
+    C_SINK_ALL + C_WAKE + C_SETTLE,
+    "not_a_terminal": b"\0" + c_flood(80, 0x62) + c_sink(100) + C_SETTLE + c_type(b"\1x") +
+    C_WAKE + c_sink(255) + C_SETTLE,
+    "eof": b"\0" + c_type(b"last words") + C_EOF + c_sink(3) + C_SETTLE + C_WAKE + C_TURN,
+}
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
