@@ -170,8 +170,11 @@ static int turn(void)
 {
 	struct pollfd fd[2] = { { .fd = console_poll_fd(), .events = POLLIN },
 				{ .fd = console_wake_fd(), .events = POLLIN } };
-	int n = poll(fd, 2, 0);
+	int n;
 
+	do /* libFuzzer's timeout check is a SIGALRM */
+		n = poll(fd, 2, 0);
+	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return 1;
 	if (fd[0].revents & (POLLIN | POLLHUP | POLLERR))
