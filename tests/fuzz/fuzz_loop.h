@@ -22,9 +22,10 @@
  * Properties: a chain is completed only into the rings of the epoch it
  * was popped in (neither a reset nor QueueReady 0 between: virtq_push is
  * wrapped) and with no more bytes than its writable buffers hold; a
- * device with no new event goes idle within FL_MAX_TURNS turns (never
- * spins); a device thread's turn logs only rate-limited lines (a guest
- * can repeat whatever it triggers).
+ * device with no new event goes idle within FL_MAX_TURNS turns, plus one
+ * per backend result still scripted (it never spins); a device thread's
+ * turn logs only rate-limited lines (a guest can repeat whatever it
+ * triggers).
  *
  * Guest RAM: 64 KiB at 0 and 4 KiB at 4 GiB. Input layout:
  *   byte 0       n: number of operations, each 7 bytes: b, then a[0..5]
@@ -100,7 +101,7 @@ static bool fl_popped[VIRTIO_MAX_QUEUES][FL_RING_MAX];
 static void fuzz_loop_backend(struct virtio_dev *dev, const uint8_t *a);
 /* Backend events still to come: each may take a turn of its own. */
 static unsigned int fuzz_loop_backend_pending(void);
-/* After each turn: the backend's own checks (lines logged since lines). */
+/* After each turn: the backend's checks (ratelimited_lines: fuzz_log_ratelimited before it). */
 static void fuzz_loop_backend_check(unsigned long ratelimited_lines);
 
 /* ---- the VMM around virtio.c ---- */
