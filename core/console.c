@@ -43,6 +43,8 @@ int console_init(const struct console_sink *s)
 {
 	sink = *s;
 	input_open = sink.input != NULL;
+	hold_len = 0; /* nothing held yet (a test may start the console again) */
+	escape = false;
 	if (!input_open)
 		return 0;
 	raw = tty_raw();

@@ -165,10 +165,16 @@ static void net_tx_one(struct virtio_net *n, const struct virtq_elem *e)
 	do
 		done = writev(n->tap_fd, iov, cnt);
 	while (done < 0 && errno == EINTR);
-	if (done < 0)
+	if (done < 0) {
 		pr_warn_ratelimited(&n->rl_tx_err,
 				    "%s: tx: tap write of a %zu-byte frame: %s (dropped)",
 				    n->dev.name, frame, strerror(errno));
+	} else if ((size_t)done < e->out_len - (n->vnet_hdr ? 0 : VIRTIO_NET_HDR_LEN)) {
+		/* A tap takes a frame whole: a short write cut it. */
+		pr_warn_ratelimited(&n->rl_tx_err,
+				    "%s: tx: the tap took %zd bytes of a %zu-byte frame (cut)",
+				    n->dev.name, done, frame);
+	}
 }
 
 static void net_tx(struct virtio_net *n)

@@ -218,11 +218,42 @@ static bool queue_live(struct virtio_dev *dev, unsigned int q)
 	return live;
 }
 
+int virtio_dev_turn(struct virtio_dev *dev, bool wait)
+{
+	struct epoll_event ev[8];
+	/* Work left over (virtio_dev_resume): look at the events, do not wait. */
+	int n = epoll_wait(dev->epoll_fd, ev, 8, wait && !dev->resume ? -1 : 0);
+
+	if (n < 0) {
+		if (errno == EINTR)
+			return 1;
+		pr_err("virtio %s: epoll_wait: %s", dev->name, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		uint64_t tag = ev[i].data.u64, val;
+		unsigned int low = (unsigned int)(tag & 0xffffffffu);
+
+		if ((tag & ~0xffffffffULL) == TAG_STOP)
+			return 0;
+		if ((tag & ~0xffffffffULL) == TAG_KICK) {
+			if (read(dev->kick_fd[low], &val, sizeof(val)) < 0 && errno != EAGAIN)
+				pr_err("virtio %s: kick read: %s", dev->name, strerror(errno));
+			if (queue_live(dev, low) && dev->ops->queue_notify)
+				dev->ops->queue_notify(dev, low);
+		} else if (dev->ops->fd_ready) {
+			dev->ops->fd_ready(dev, (int)low, ev[i].events);
+		}
+	}
+	resume_queues(dev);
+	return 1;
+}
+
 static void *dev_thread(void *arg)
 {
 	struct virtio_dev *dev = arg;
-	struct epoll_event ev[8];
 	char name[32]; /* the kernel keeps 15 bytes: "keel-" and a name of up to 10 */
+	int turn;
 
 	snprintf(name, sizeof(name), "keel-%s", dev->name);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
@@ -230,36 +261,11 @@ static void *dev_thread(void *arg)
 		vm_request_stop(KEEL_EXIT_ERROR);
 		return NULL;
 	}
-	for (;;) {
-		/* Work left over (virtio_dev_resume): look at the events, do not wait. */
-		int n = epoll_wait(dev->epoll_fd, ev, 8, dev->resume ? 0 : -1);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			pr_err("virtio %s: epoll_wait: %s", dev->name, strerror(errno));
-			vm_request_stop(KEEL_EXIT_ERROR);
-			return NULL;
-		}
-		for (int i = 0; i < n; i++) {
-			uint64_t tag = ev[i].data.u64, val;
-			unsigned int low = (unsigned int)(tag & 0xffffffffu);
-
-			if ((tag & ~0xffffffffULL) == TAG_STOP)
-				return NULL;
-			if ((tag & ~0xffffffffULL) == TAG_KICK) {
-				if (read(dev->kick_fd[low], &val, sizeof(val)) < 0 &&
-				    errno != EAGAIN)
-					pr_err("virtio %s: kick read: %s", dev->name,
-					       strerror(errno));
-				if (queue_live(dev, low) && dev->ops->queue_notify)
-					dev->ops->queue_notify(dev, low);
-			} else if (dev->ops->fd_ready) {
-				dev->ops->fd_ready(dev, (int)low, ev[i].events);
-			}
-		}
-		resume_queues(dev);
-	}
+	while ((turn = virtio_dev_turn(dev, true)) > 0)
+		;
+	if (turn < 0)
+		vm_request_stop(KEEL_EXIT_ERROR);
+	return NULL;
 }
 
 int virtio_start_threads(void)

@@ -187,6 +187,16 @@ bool virtio_dev_stopping(void);
  */
 void virtio_dev_resume(struct virtio_dev *dev, unsigned int q);
 
+/*
+ * One turn of a device thread's loop: wait for its events (wait false, or
+ * work left over by virtio_dev_resume: only look), pass each kick of a
+ * live queue and each backend event to the device model, then the
+ * resumed queues. Returns 1 to go on, 0 when the stop eventfd is
+ * readable, -1 when epoll_wait failed (logged). The device thread loops
+ * on it; tests/fuzz/fuzz_virtio_loop.c runs it on the fuzzing thread.
+ */
+int virtio_dev_turn(struct virtio_dev *dev, bool wait);
+
 /* Start every registered device's thread (main thread, before the sandbox closes threads). */
 int virtio_start_threads(void);
 /* Stop and join them (vm_destroy). */

@@ -53,5 +53,7 @@ static inline uint64_t fuzz_uint(struct fuzz_in *in, unsigned int bytes)
 extern unsigned long fuzz_stop_requests;
 extern enum keel_exit fuzz_last_stop;
 extern unsigned long fuzz_log_lines;
+extern unsigned long fuzz_log_unlimited; /* pr_info, pr_warn, pr_err */
+extern unsigned long fuzz_log_ratelimited; /* pr_*_ratelimited */
 
 #endif

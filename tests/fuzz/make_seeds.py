@@ -365,6 +365,132 @@ SEEDS = {
 }
 
 
+# The device thread's loop (fuzz_loop.h): 7-byte operations, then guest RAM.
+def lp(op):
+    """An operation of fuzz_virtio.h's wr() or rd(), as fuzz_loop.h's."""
+    return op + bytes(7 - len(op))
+
+
+L_TURN, L_SETTLE = bytes([2]) + bytes(6), bytes([3]) + bytes(6)
+L_STOP = bytes([6, 1]) + bytes(5)
+
+
+def l_io_wr(reg, val):
+    """A register write made while the device thread is in its backend."""
+    return bytes([4, MMIO[reg] // 4]) + struct.pack("<I", val) + b"\0"
+
+
+def l_kick(q):
+    return bytes([6, 0, q]) + bytes(4)
+
+
+def l_backend(*a):
+    return bytes([7]) + bytes(a) + bytes(6 - len(a))
+
+
+def loop(ops, ram):
+    return bytes([len(ops)]) + b"".join(lp(o) for o in ops) + ram
+
+
+def blk_flushes(n, desc=0x4000, avail=0x5000, used=0x6000):
+    """Queue 0 of 128 at desc/avail/used, with n flush requests (header, status)."""
+    ops = [o for o in driver_ok(1 << 9, 0) if o != wr("status", 15)] + [
+        wr("queue_sel", 0), wr("queue_num", 128), wr("desc_lo", desc), wr("desc_hi", 0),
+        wr("driver_lo", avail), wr("driver_hi", 0), wr("device_lo", used),
+        wr("device_hi", 0), wr("queue_ready", 1), wr("status", 15)]
+    ram = bytearray(0x7000)
+    for k in range(n):
+        struct.pack_into("<QIHHQIHH", ram, desc + 32 * k, 0x2000 + 16 * k, 16, F_NEXT,
+                         2 * k + 1, 0x3000 + k, 1, F_WRITE, 0)
+        struct.pack_into("<IIQ", ram, 0x2000 + 16 * k, 4, 0, 0)
+        struct.pack_into("<H", ram, avail + 4 + 2 * k, 2 * k)
+    struct.pack_into("<H", ram, avail + 2, n)
+    return ops, bytes(ram)
+
+
+def tap_frame(n, fill=0x5A):
+    return l_backend(0, n & 0xFF, n >> 8, fill)
+
+
+def tap_tx(kind, short=0, eintr=0):
+    return l_backend(5, kind, short & 0xFF, short >> 8, eintr)
+
+
+def net_ram():
+    return queue_ram({0: ([(0x2000, 1526, F_WRITE, 0), (0x2800, 1526, F_WRITE, 0),
+                           (0x3000, NET_HDR, F_NEXT | F_WRITE, 3), (0x3100, 100, F_WRITE, 0)],
+                          [0, 1, 2], []),
+                      1: ([(0x1800, NET_HDR, F_NEXT, 1), (0x1900, 60, 0, 0)], [0],
+                          [(0x1900, b"\xff" * 6 + b"\x52\x54\0\x12\x34\x56" +
+                            b"\x08\x06" + bytes(46))])}, size=0x4000)
+
+
+BLK_UP = driver_ok(1 << 9, 1, num=16)
+NET_UP = driver_ok(1 << 5 | 1 << 16 | 1 << 0 | 1 << 1, 2)
+SEEDS["virtio_loop"] = {
+    "requests": loop(BLK_UP + [wr("queue_notify", 0), L_TURN, rd("isr"),
+                               wr("isr_ack", 1), L_SETTLE], queue_ram({0: blk_seed()})),
+    "reset_during_io": loop(BLK_UP + [l_io_wr("status", 0), wr("queue_notify", 0),
+                                      L_SETTLE], queue_ram({0: blk_seed()})),
+    "queue_ready_0_during_io": loop(
+        BLK_UP + [l_io_wr("queue_ready", 0), l_io_wr("queue_ready", 1),
+                  wr("queue_notify", 0), L_SETTLE], queue_ram({0: blk_seed()})),
+    # 40 requests: 32 in the kick's turn, the rest resumed in the next one.
+    "resume_past_budget": loop(blk_flushes(40)[0] + [
+        wr("queue_notify", 0), L_TURN, L_STOP, L_TURN, L_SETTLE], blk_flushes(40)[1]),
+    "kick_before_driver_ok": loop(BLK_UP[:-1] + [
+        l_kick(0), L_TURN, wr("status", 15), l_kick(0), l_kick(1), L_SETTLE],
+        queue_ram({0: blk_seed()})),
+}
+SEEDS["tap"] = {
+    # byte 0: device 0 (vnet header) or 1 (plain frames)
+    "rx_tx_vnet_hdr": b"\0" + loop(NET_UP + [
+        wr("queue_notify", 1), tap_frame(NET_HDR + 60), L_TURN, tap_frame(3000),
+        l_backend(1, 3), l_backend(2, 2), tap_frame(40), L_SETTLE, rd("isr")], net_ram()),
+    "rx_tx_plain": b"\1" + loop(driver_ok(1 << 5, 2) + [
+        tap_tx(0), wr("queue_notify", 1), tap_frame(60), tap_frame(100), L_SETTLE],
+        net_ram()),
+    "tap_errors": b"\0" + loop(NET_UP + [
+        l_backend(3), l_backend(6), L_TURN, wr("queue_notify", 0), l_backend(4),
+        tap_frame(60), L_SETTLE, tap_tx(2), tap_tx(3, 0, 2), wr("queue_notify", 1),
+        L_SETTLE], net_ram()),
+    "reset_during_rx": b"\1" + loop(driver_ok(1 << 5, 2) + [
+        tap_frame(60), l_io_wr("status", 0), L_TURN, L_SETTLE], net_ram()),
+    # A short tap write was dropped without a line (found by this target).
+    "regress_tx_short_write": b"\1" + loop(driver_ok(1 << 5, 2) + [
+        tap_tx(1, 20), wr("queue_notify", 1), L_SETTLE], net_ram()),
+    "no_rx_buffer": b"\0" + loop(NET_UP[:-1] + [
+        wr("status", 15)] + [tap_frame(60)] * 8 + [L_SETTLE], net_ram()),
+}
+
+
+# console input (fuzz_console.c): byte 0 bit 0 a terminal, then operations.
+def c_type(data):
+    return bytes([0, len(data)]) + data
+
+
+def c_flood(chunks, value):
+    return bytes([1, chunks - 1, value])
+
+
+def c_sink(n):
+    return bytes([2, n])
+
+
+C_TURN, C_WAKE, C_SETTLE, C_EOF, C_SINK_ALL = b"\3", b"\4", b"\5", b"\6", b"\7"
+SEEDS["console"] = {
+    "typed_and_escape": b"\1" + c_type(b"hello") + C_TURN + c_sink(2) + C_TURN + C_WAKE +
+    c_sink(255) + C_SETTLE + c_type(b"ls\1\1\1q\r\1x"),
+    "escape_split": b"\1" + c_sink(255) + c_type(b"ab\1") + C_TURN + c_type(b"xcd") +
+    C_TURN + c_type(b"\1") + C_SETTLE + c_type(b"X"),
+    "flood_full_fifo": b"\1" + c_flood(80, 0x61) + C_SETTLE + c_type(b"\1x") + C_SETTLE +
+    C_SINK_ALL + C_WAKE + C_SETTLE,
+    "not_a_terminal": b"\0" + c_flood(80, 0x62) + c_sink(100) + C_SETTLE + c_type(b"\1x") +
+    C_WAKE + c_sink(255) + C_SETTLE,
+    "eof": b"\0" + c_type(b"last words") + C_EOF + c_sink(3) + C_SETTLE + C_WAKE + C_TURN,
+}
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")

@@ -32,7 +32,7 @@ if ! kmake "$fobj" -j2 fuzz-build; then
 	finish
 fi
 
-printf '    %-10s %6s %10s %8s %7s %7s %6s  %s\n' target secs execs exec/s cov ft corpus result
+printf '    %-11s %6s %10s %8s %7s %7s %6s  %s\n' target secs execs exec/s cov ft corpus result
 for bin in "$fobj"/tests/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	name=${bin##*/fuzz_}
@@ -61,7 +61,7 @@ for bin in "$fobj"/tests/fuzz/fuzz_*; do
 	else
 		res="CRASH (status $rc)"
 	fi
-	printf '    %-10s %6s %10s %8s %7s %7s %6s  %s\n' "$name" "$secs" "${execs:--}" \
+	printf '    %-11s %6s %10s %8s %7s %7s %6s  %s\n' "$name" "$secs" "${execs:--}" \
 		"${rate:--}" "${cov:--}" "${ft:--}" "${corp:--}" "$res"
 	if [ $rc -ne 0 ]; then
 		grep -E -A30 '^==[0-9]+==ERROR|runtime error|^fuzz: |deadly signal|ERROR: libFuzzer' \

@@ -2,7 +2,9 @@
 /*
  * The rest of the VMM, for the fuzz targets: logging formats each message
  * (so that format bugs still show) but prints nothing unless FUZZ_LOG is
- * set in the environment; interrupts and stop requests are counted.
+ * set in the environment; interrupts and stop requests are counted, and
+ * the lines with and without a rate limit (a guest may repeat the first
+ * kind only).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 unsigned long fuzz_stop_requests;
 enum keel_exit fuzz_last_stop = KEEL_EXIT_ERROR;
 unsigned long fuzz_log_lines;
+unsigned long fuzz_log_unlimited;
+unsigned long fuzz_log_ratelimited;
 
 static void vlog(const char *tag, const char *fmt, va_list ap)
 {
@@ -33,6 +37,7 @@ void pr_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	fuzz_log_unlimited++;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);
@@ -42,6 +47,7 @@ void pr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	fuzz_log_unlimited++;
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);
 	va_end(ap);
@@ -51,6 +57,7 @@ void pr_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	fuzz_log_unlimited++;
 	va_start(ap, fmt);
 	vlog("error: ", fmt, ap);
 	va_end(ap);
@@ -62,6 +69,7 @@ void pr_warn_ratelimited(struct log_ratelimit *rl, const char *fmt, ...)
 	va_list ap;
 
 	(void)rl;
+	fuzz_log_ratelimited++;
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);
 	va_end(ap);
@@ -72,6 +80,7 @@ void pr_err_ratelimited(struct log_ratelimit *rl, const char *fmt, ...)
 	va_list ap;
 
 	(void)rl;
+	fuzz_log_ratelimited++;
 	va_start(ap, fmt);
 	vlog("error: ", fmt, ap);
 	va_end(ap);

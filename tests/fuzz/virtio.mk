@@ -19,5 +19,20 @@ fuzz_exit-srcs := core/vcpu_exit.c core/bus.c devices/serial8250.c devices/i8042
 fuzz_exit-cflags := -DCONFIG_NR_VCPUS=1
 fuzz_exit-ldflags := -Wl,--wrap=bus_register
 fuzz-targets += exit
-$(addprefix $(objtree)/tests/fuzz/fuzz_,virtqueue virtio_rng virtio_blk virtio_net exit): \
+# The device thread's real loop (virtio.c) on the fuzzing thread, turn by
+# turn (fuzz_loop.h): virtio-blk, and virtio-net on a fake tap.
+fuzz_loop-srcs := devices/virtio/virtio.c devices/virtio/mmio.c devices/virtio/virtqueue.c \
+	core/memory.c tests/unit/virtq_fake.c
+fuzz_loop-cflags := -DCONFIG_NR_VCPUS=1
+fuzz_loop-ldflags := -Wl,--wrap=pthread_create,--wrap=virtq_pop,--wrap=virtq_push
+fuzz_virtio_loop-srcs := $(fuzz_loop-srcs) devices/virtio/blk.c
+fuzz_virtio_loop-cflags := $(fuzz_loop-cflags)
+fuzz_virtio_loop-ldflags := $(fuzz_loop-ldflags),--wrap=preadv,--wrap=pwritev,--wrap=fdatasync \
+	-Wl,--wrap=fallocate
+fuzz-targets += virtio_loop
+fuzz_tap-srcs := $(fuzz_loop-srcs) devices/virtio/net.c
+fuzz_tap-cflags := $(fuzz_loop-cflags)
+fuzz_tap-ldflags := $(fuzz_loop-ldflags),--wrap=readv,--wrap=writev
+fuzz-targets += tap
+$(addprefix $(objtree)/tests/fuzz/fuzz_,virtqueue virtio_rng virtio_blk virtio_net exit virtio_loop tap): \
 	$(srctree)/tests/unit/virtq_fake.h
