@@ -238,8 +238,19 @@ static const struct rule rules[] = {
 	/* The main/I/O thread. */
 	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin, console wake eventfd"),
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_STDIN, "stdin", "console input"),
+#ifdef CONFIG_CPU_HOTPLUG
+	/*
+	 * CPU hot-add adds no rule: every possible vCPU, its thread and its
+	 * filter exist from the start; SIGUSR2 releases a parked one (a
+	 * futex wake) and raises the GED's event (as the power button does).
+	 */
+	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
+	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2 (CPU hot-add: the next vCPU leaves its "
+	   "futex wait) (the main loop's signalfd)"),
+#else
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
 	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT (the main loop's signalfd)"),
+#endif
 #ifdef CONFIG_SERIAL_8250
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
 	   "the UART has room for held console input (console_handle_wake)"),
