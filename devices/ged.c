@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/bus.h"
+#include "core/fds.h"
 #include "core/irq.h"
 #include "core/log.h"
 #include "devices/ged.h"
@@ -79,6 +80,10 @@ struct ged *ged_create(uint16_t port, unsigned int gsi)
 		pr_err("ged: eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	/* at its fixed number: the main thread's filter allows writing it there */
+	ged->irq_fd = fd_pin(ged->irq_fd, KEEL_FD_GED_IRQ, "the GED's interrupt eventfd");
+	if (ged->irq_fd < 0)
+		goto fail;
 	if (irq_add_irqfd(ged->irq_fd, gsi))
 		goto fail;
 	/* From here on ged stays even on failure: the irqfd refers to its fd. */

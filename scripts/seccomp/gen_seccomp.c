@@ -255,6 +255,10 @@ static const struct rule rules[] = {
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
 	   "the UART has room for held console input (console_handle_wake)"),
 #endif
+#if defined(CONFIG_ACPI_GED) && (CONFIG_SHUTDOWN_TIMEOUT > 0 || defined(CONFIG_CPU_HOTPLUG))
+	FD(K_MAIN, "write", FD_NUM, KEEL_FD_GED_IRQ, "GED irqfd",
+	   "raise the GED's interrupt: the power button (SIGTERM), CPU hot-add (SIGUSR2)"),
+#endif
 #if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
 	IOCTL_FD(K_MAIN, FD_NUM, KEEL_FD_VM, "VM", KVM_GET_IRQCHIP,
 		 "on SIGTERM: has the guest enabled the power button's interrupt (IOAPIC mask)?"),
