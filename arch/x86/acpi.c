@@ -380,7 +380,6 @@ static uint64_t build_fadt(struct acpi_ctx *c, const struct acpi_params *p, uint
 
 /* ---------------------------------------------------------------- MADT */
 
-
 /*
  * One Processor Local APIC (type 0) or Local x2APIC (type 9) entry: in
  * the MADT, and as a hot-pluggable CPU's _MAT (enabled).
