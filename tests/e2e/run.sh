@@ -500,7 +500,7 @@ stop_case() {
 HP=$WORK/hotplug-batch
 # name|defconfig|shape (CONFIG_ lines)|signals|CPUs added
 HP_CASES="hotplug_4of8|$SRC/configs/hotplug_4of8_defconfig||2|2
-hotplug_2s3c_4of6|$SRC/configs/hotplug_4of8_defconfig|CONFIG_MAX_VCPUS=6 CONFIG_TOPO_SOCKETS=2 CONFIG_TOPO_CORES=3|3|2"
+hotplug_2s3c_4of6|$SRC/configs/hotplug_4of8_defconfig|CONFIG_MAX_VCPUS=6 CONFIG_TOPO_SOCKETS=2 CONFIG_TOPO_CORES=3 CONFIG_GUEST_MEM_MB=256|3|2"
 hp_build() {
 	local name def shape sig add j=0
 	mkdir -p "$HP"
@@ -521,8 +521,10 @@ hp_build() {
 
 # hp_check <job> <name> <signals> <added>: the checks of one image
 hp_check() {
-	local j=$1 name=$2 sig=$3 add=$4 o=$HP/job.$1.out nr max k cpu want got amd=0 before=$fails
+	local j=$1 name=$2 sig=$3 add=$4 o=$HP/job.$1.txt nr max k cpu want got amd=0 before=$fails
 	dir=hp-$name
+	# (the guest's lines come through its serial console: CR LF)
+	tr -d '\r' <"$HP/job.$j.out" >"$o" 2>/dev/null
 	nr=$(cfg NR_VCPUS)
 	max=$(cfg MAX_VCPUS)
 	grep -q '^vendor_id: \(AuthenticAMD\|HygonGenuine\)' "$o" 2>/dev/null && amd=1
@@ -547,7 +549,9 @@ hp_check() {
 			grep -q "SIGUSR2: all $max possible vCPUs are present (MAX_VCPUS): none added" "$o"
 	fi
 	check "$name: possible $(cpulist "$max"), present and online $(cpulist $((nr + add))) in the final report" \
-		grep -qx "present: $(cpulist $((nr + add)))" "$o"
+		bash -c "grep -qx 'possible: $(cpulist "$max")' '$o' &&
+			 grep -qx 'present: $(cpulist $((nr + add)))' '$o' &&
+			 grep -qx 'online: $(cpulist $((nr + add)))' '$o'"
 	check "$name: the guest finished and powered off: keel status 0" \
 		grep -qx 'E2E-HOTPLUG: keel status 0' "$o"
 	if [ "$fails" -ne "$before" ]; then
