@@ -60,14 +60,14 @@ static void print_help(FILE *f)
 		IS_ENABLED(CONFIG_CPU_HOTPLUG) ?
 			"SIGUSR2 adds the next possible vCPU (CPU hot-add, up to MAX_VCPUS);\n"
 			"the guest brings it online.\n" :
-			"");
+			"SIGUSR2 (CPU hot-add) is logged: this image has none.\n");
 }
 
 static struct vm vm;
 
 /*
- * Signals: SIGTERM, SIGINT, SIGHUP and SIGQUIT (and SIGUSR2, the CPU
- * hot-add, with CPU_HOTPLUG) reach the main thread's loop through a signalfd (blocked everywhere, inherited by the vCPU
+ * Signals: SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGUSR2 (the CPU hot-add)
+ * reach the main thread's loop through a signalfd (blocked everywhere, inherited by the vCPU
  * threads); SIGUSR1 kicks a vCPU out of KVM_RUN (unblocked in vCPU
  * threads only); SIGPIPE is ignored (a closed stdout is not fatal).
  */
@@ -82,8 +82,7 @@ static int signals_init(void)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGUSR1);
-	if (IS_ENABLED(CONFIG_CPU_HOTPLUG))
-		sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGUSR2);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
 		return -1;
 	return vcpu_signals_init();

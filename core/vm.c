@@ -86,9 +86,9 @@ static int open_kvm(struct vm *vm)
 }
 
 /*
- * The main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT; SIGUSR2, the
- * CPU hot-add, with CPU_HOTPLUG), made with the other descriptors: the
- * main thread's filter allows no new one.
+ * The main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2: the
+ * CPU hot-add, or a log line without CPU_HOTPLUG), made with the other
+ * descriptors: the main thread's filter allows no new one.
  */
 static int create_signalfd(struct vm *vm)
 {
@@ -99,8 +99,7 @@ static int create_signalfd(struct vm *vm)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
-	if (IS_ENABLED(CONFIG_CPU_HOTPLUG))
-		sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGUSR2);
 	vm->signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (vm->signal_fd < 0) {
 		pr_err("signalfd: %s", strerror(errno));
@@ -287,6 +286,11 @@ static void hot_add_next(struct vm *vm)
 	unsigned int i = vm->nr_present;
 	struct vcpu *v = &vm->vcpus[i < CONFIG_MAX_VCPUS ? i : 0];
 
+	if (!IS_ENABLED(CONFIG_CPU_HOTPLUG)) {
+		pr_info("SIGUSR2: this image has no CPU hot-add (CPU_HOTPLUG: MAX_VCPUS > "
+			"NR_VCPUS and ACPI_GED): none added");
+		return;
+	}
 	if (i >= CONFIG_MAX_VCPUS) {
 		pr_info("SIGUSR2: all %u possible vCPUs are present (MAX_VCPUS): none added",
 			CONFIG_MAX_VCPUS);
@@ -314,7 +318,7 @@ static int handle_signal(struct vm *vm, struct graceful *g)
 	if (read(vm->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return -1;
 	sig = (int)si.ssi_signo;
-	if (IS_ENABLED(CONFIG_CPU_HOTPLUG) && sig == SIGUSR2) {
+	if (sig == SIGUSR2) {
 		hot_add_next(vm);
 		return -1;
 	}

@@ -179,7 +179,13 @@ static const struct rule rules[] = {
 	FD(K_ALL, "write", FD_NUM, KEEL_FD_STOP, "stop", "request the stop (vm_request_stop)"),
 	FD(K_ALL, "write", FD_NUM, KEEL_FD_STDERR, "stderr", "the SIGSYS handler's log line"),
 	FD(K_ALL, "writev", FD_NUM, KEEL_FD_STDERR, "stderr", "log lines (musl's stdio)"),
+#ifdef CONFIG_CPU_HOTPLUG
+	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE,
+	      "locks (device mutexes, stdio, thread list), the gate, a vCPU not present yet (its "
+	      "thread waits for SIGUSR2's hot-add)"),
+#else
 	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE, "locks (device mutexes, stdio, thread list), the gate"),
+#endif
 	FUTEX(K_ALL, FUTEX_WAKE_PRIVATE, "locks (device mutexes, stdio, thread list), the gate"),
 	FUTEX(K_ALL, FUTEX_WAIT,
 	      "musl's thread list lock and pthread_join: the kernel wakes them as a thread "
@@ -249,7 +255,8 @@ static const struct rule rules[] = {
 	   "futex wait) (the main loop's signalfd)"),
 #else
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
-	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT (the main loop's signalfd)"),
+	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2 (no CPU hot-add: logged) (the main loop's "
+	   "signalfd)"),
 #endif
 #ifdef CONFIG_SERIAL_8250
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
