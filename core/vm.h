@@ -45,7 +45,7 @@ struct vm {
 	unsigned int nr_present;
 	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	int stop_fd; /* eventfd: a stop was requested */
-	/* the main loop's: SIGTERM, SIGINT, SIGHUP, SIGQUIT; SIGUSR2 with CPU_HOTPLUG */
+	/* the main loop's: SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2 (CPU hot-add) */
 	int signal_fd;
 	atomic_int stop_status; /* -1 while running */
 	struct console_sink console; /* set by the platform's console device */

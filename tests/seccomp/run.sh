@@ -75,13 +75,15 @@ stop() {
 }
 
 # fds_pinned <label> <vCPUs> [<fd>=<target pattern>...]: keel's descriptors
-# are at their fixed numbers (core/fds.h, for NR_VCPUS <= 8) and it holds
-# no other
+# are at their fixed numbers (core/fds.h, for MAX_VCPUS <= 8: the vCPUs at
+# 16, the first virtio slot at 24; 8 the console's wake eventfd, 9 the
+# GED's interrupt eventfd) and it holds no other
 fds_pinned() {
 	local label=$1 n=$2 want fd got bad=""
 	shift 2
 	want="0 1 2 3=/dev/kvm 4=anon_inode:kvm-vm 5=anon_inode:[eventfd] 6=anon_inode:[signalfd]"
-	for ((i = 0; i < n; i++)); do want="$want $((8 + i))=anon_inode:kvm-vcpu:$i"; done
+	want="$want 8=anon_inode:[eventfd] 9=anon_inode:[eventfd]"
+	for ((i = 0; i < n; i++)); do want="$want $((16 + i))=anon_inode:kvm-vcpu:$i"; done
 	want="$want $*"
 	for fd in $(ls /proc/"$pid"/fd | sort -n); do
 		got=$(readlink /proc/"$pid"/fd/"$fd")
@@ -242,8 +244,8 @@ rng_case() {
 	check "virtio-rng: the probe guest reached its hang loop" grep -q 'fault hang' "$WORK/rng.out"
 	check "virtio-rng: thread keel-rng0 runs" grep -qx keel-rng0 /proc/"$pid"/task/*/comm
 	threads_hardened "virtio-rng" 3
-	fds_pinned "virtio-rng" 1 "7=anon_inode:[eventfd]" "16=anon_inode:[eventpoll]" \
-		"17=anon_inode:[eventfd]" "20=anon_inode:[eventfd]"
+	fds_pinned "virtio-rng" 1 "7=anon_inode:[eventfd]" "24=anon_inode:[eventpoll]" \
+		"25=anon_inode:[eventfd]" "28=anon_inode:[eventfd]"
 	stop
 	check "virtio-rng: SIGTERM stops it in order: status 143" test $rc -eq 143
 	check "virtio-rng: nothing trapped" bash -c "! grep -q seccomp '$WORK/rng.err'"
