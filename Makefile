@@ -145,6 +145,7 @@ obj-$(CONFIG_I8042) += devices/i8042.o
 obj-$(CONFIG_RTC_CMOS) += devices/rtc_cmos.o
 obj-$(CONFIG_PCI_HOST) += devices/pci_host.o
 obj-$(CONFIG_ACPI_GED) += devices/ged.o
+obj-$(CONFIG_CPU_HOTPLUG) += devices/cpu_hotplug.o
 obj-$(CONFIG_VIRTIO_MMIO) += devices/virtio/virtqueue.o devices/virtio/virtio.o \
 	devices/virtio/mmio.o
 obj-$(CONFIG_VIRTIO_BLK) += devices/virtio/blk.o

@@ -36,6 +36,13 @@ int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu);
  * stops the guest itself). Any thread, once the platform is set up.
  */
 int arch_power_button(void);
+/*
+ * CPU hot-add: make vCPU index (NR_VCPUS .. MAX_VCPUS-1) present to the
+ * guest and tell it (ACPI on x86: the CPU's _STA, the GED's CPU event).
+ * Main thread, once the platform is set up. Returns 0, or -1 (logged)
+ * when the platform has no CPU hotplug (CPU_HOTPLUG off).
+ */
+int arch_cpu_hot_add(unsigned int index);
 /* Log a crashed vCPU's registers to stderr. */
 void arch_dump_vcpu(struct vcpu *vcpu);
 

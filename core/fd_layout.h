@@ -21,7 +21,8 @@
 	 (n) <= 512 ? 512 : \
 		      1024)
 
-#define KEEL_FD_VCPU_BLOCK KEEL_FD_POW2(CONFIG_NR_VCPUS)
+/* Every possible vCPU (MAX_VCPUS): they are all created at start (CPU hot-add). */
+#define KEEL_FD_VCPU_BLOCK KEEL_FD_POW2(CONFIG_MAX_VCPUS)
 /* Above the single numbers, aligned to the block's size (16 for <= 16 vCPUs). */
 #define KEEL_FD_VCPU_BASE \
 	(KEEL_FD_VCPU_BLOCK >= KEEL_FD_SINGLES_END ? KEEL_FD_VCPU_BLOCK : 2 * KEEL_FD_VCPU_BLOCK)

@@ -60,7 +60,7 @@ int fds_reserve(void)
 	close_from(KEEL_FD_STDERR + 1);
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < want) {
 		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
-			pr_err("RLIMIT_NOFILE is %llu: keel's fixed descriptors need %llu (NR_VCPUS "
+			pr_err("RLIMIT_NOFILE is %llu: keel's fixed descriptors need %llu (MAX_VCPUS "
 			       "and the virtio devices); raise the limit (LimitNOFILE=)",
 			       (unsigned long long)rl.rlim_max, (unsigned long long)want);
 			return -1;

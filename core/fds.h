@@ -14,7 +14,7 @@
  *   KEEL_FD_KVM ...        the VM's own: /dev/kvm, the VM, the stop
  *                          eventfd, the main loop's signalfd, the device
  *                          threads' stop eventfd, the console's wake
- *                          eventfd, the event device's irqfd
+ *                          eventfd, the GED's interrupt eventfd
  *   KEEL_FD_VCPU(i)        vCPU i, in a block aligned to its power-of-two
  *                          size (the filter matches it with one compare)
  *   KEEL_FD_DEV(slot)      a block of 16 per virtio-mmio slot (the rows of
@@ -38,7 +38,7 @@
 #define KEEL_FD_SIGNAL 6 /* the main loop's signalfd */
 #define KEEL_FD_DEV_STOP 7 /* eventfd: the device threads end */
 #define KEEL_FD_CONSOLE_WAKE 8 /* eventfd: the UART has room for held input */
-#define KEEL_FD_EVENT_IRQ 9 /* irqfd of the platform's event device (ACPI GED) */
+#define KEEL_FD_GED_IRQ 9 /* eventfd: the ACPI GED's interrupt (irqfd; main raises it) */
 #define KEEL_FD_SINGLES_END 10 /* one past the numbers above */
 
 /*

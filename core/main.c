@@ -52,17 +52,22 @@ static void print_help(FILE *f)
 		"signals: SIGTERM, SIGINT or SIGHUP presses the guest's ACPI power button\n"
 		"and waits up to %d s (SHUTDOWN_TIMEOUT; 0: no wait) for it to power off;\n"
 		"a second one, SIGQUIT or Ctrl-A x on a terminal stops it at once.\n"
+		"%s"
 		"\n"
 		"exit status: 0 guest powered off, 1 VMM or host error, 2 guest reboot\n"
 		"request, 3 guest crashed, 128+N stopped by signal N (143 SIGTERM)\n",
-		CONFIG_DEFCONFIG_NAME, IS_ENABLED(CONFIG_ACPI_GED) ? CONFIG_SHUTDOWN_TIMEOUT : 0);
+		CONFIG_DEFCONFIG_NAME, IS_ENABLED(CONFIG_ACPI_GED) ? CONFIG_SHUTDOWN_TIMEOUT : 0,
+		IS_ENABLED(CONFIG_CPU_HOTPLUG) ?
+			"SIGUSR2 adds the next possible vCPU (CPU hot-add, up to MAX_VCPUS);\n"
+			"the guest brings it online.\n" :
+			"SIGUSR2 (CPU hot-add) is logged: this image has none.\n");
 }
 
 static struct vm vm;
 
 /*
- * Signals: SIGTERM, SIGINT, SIGHUP and SIGQUIT reach the main thread's
- * loop through a signalfd (blocked everywhere, inherited by the vCPU
+ * Signals: SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGUSR2 (the CPU hot-add)
+ * reach the main thread's loop through a signalfd (blocked everywhere, inherited by the vCPU
  * threads); SIGUSR1 kicks a vCPU out of KVM_RUN (unblocked in vCPU
  * threads only); SIGPIPE is ignored (a closed stdout is not fatal).
  */
@@ -77,6 +82,7 @@ static int signals_init(void)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
 		return -1;
 	return vcpu_signals_init();

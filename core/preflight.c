@@ -149,11 +149,11 @@ static void check_kvm(struct pf *pf)
 	if (api != KVM_API_VERSION)
 		report(pf, SEV_ERROR, "/dev/kvm: KVM API version %d, keel needs %d", api,
 		       KVM_API_VERSION);
-	else if (max < CONFIG_NR_VCPUS)
+	else if (max < CONFIG_MAX_VCPUS)
 		report(pf, SEV_ERROR,
-		       "/dev/kvm: at most %d vCPUs per VM (KVM_CAP_MAX_VCPUS), the image has "
-		       "NR_VCPUS = %d",
-		       max, CONFIG_NR_VCPUS);
+		       "/dev/kvm: at most %d vCPUs per VM (KVM_CAP_MAX_VCPUS), the image creates "
+		       "MAX_VCPUS = %d",
+		       max, CONFIG_MAX_VCPUS);
 	else
 		report(pf, SEV_OK, "/dev/kvm: read-write, KVM API %d, up to %d vCPUs per VM", api,
 		       max);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vCPU threads: name, affinity (core/pin.c), the KVM_RUN loop (its exits: vcpu_exit.c). */
 #include <errno.h>
+#include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +69,29 @@ void vcpu_kick(struct vcpu *vcpu)
 		timer_settime(vcpu->kick_timer, 0, &now, NULL);
 }
 
+void vcpu_release(struct vcpu *vcpu)
+{
+	__atomic_store_n(&vcpu->parked, 0, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &vcpu->parked, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/*
+ * A vCPU that is not present yet (CPU hot-add) waits here, after its
+ * filter and the gate, outside the guest: a KVM vCPU that never ran,
+ * like an AP the guest has not started. Returns 0 when released to run,
+ * -1 when the VM stops first.
+ */
+static int wait_present(struct vcpu *vcpu)
+{
+	while (__atomic_load_n(&vcpu->parked, __ATOMIC_ACQUIRE)) {
+		if (atomic_load(&vcpu->vm->stop_status) >= 0)
+			return -1;
+		/* EINTR (a kick), EAGAIN (released meanwhile): look again */
+		syscall(SYS_futex, &vcpu->parked, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+	}
+	return 0;
+}
+
 void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -95,7 +119,7 @@ void *vcpu_thread(void *arg)
 		return NULL;
 	}
 	/* No guest instruction before every keel thread has its filter. */
-	if (seccomp_wait_gate())
+	if (seccomp_wait_gate() || wait_present(vcpu))
 		return NULL;
 
 	if (vcpu->index == 0)

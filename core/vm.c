@@ -30,7 +30,7 @@ static const struct kvm_cap_need core_caps[] = {
 	{ KVM_CAP_NR_MEMSLOTS, "KVM_CAP_NR_MEMSLOTS", 2, "RAM below and above the PCI hole" },
 	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP", 1, "in-kernel interrupt controllers" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", 1, "stopping vCPUs race-free" },
-	{ KVM_CAP_MAX_VCPUS, "KVM_CAP_MAX_VCPUS", CONFIG_NR_VCPUS, "NR_VCPUS vCPUs" },
+	{ KVM_CAP_MAX_VCPUS, "KVM_CAP_MAX_VCPUS", CONFIG_MAX_VCPUS, "MAX_VCPUS vCPUs" },
 };
 
 int kvm_check_caps(int fd, const struct kvm_cap_need *caps, unsigned int n)
@@ -86,8 +86,9 @@ static int open_kvm(struct vm *vm)
 }
 
 /*
- * The main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT), made with
- * the other descriptors: the main thread's filter allows no new one.
+ * The main loop's signalfd (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2: the
+ * CPU hot-add, or a log line without CPU_HOTPLUG), made with the other
+ * descriptors: the main thread's filter allows no new one.
  */
 static int create_signalfd(struct vm *vm)
 {
@@ -98,6 +99,7 @@ static int create_signalfd(struct vm *vm)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGUSR2);
 	vm->signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (vm->signal_fd < 0) {
 		pr_err("signalfd: %s", strerror(errno));
@@ -152,13 +154,20 @@ int vm_create(struct vm *vm)
 	return numa_bind_ram(&vm->mem);
 }
 
+/*
+ * Every possible vCPU, present or not: the ones a hot-add makes present
+ * later (CPU_HOTPLUG) get their KVM vCPU, descriptor, thread, pins and
+ * filter now, so that the main thread's filter needs nothing to add one.
+ */
 int vm_create_vcpus(struct vm *vm)
 {
-	for (unsigned int i = 0; i < CONFIG_NR_VCPUS; i++) {
+	vm->nr_present = CONFIG_NR_VCPUS;
+	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
 		v->vm = vm;
 		v->index = i;
+		v->parked = i >= CONFIG_NR_VCPUS;
 		v->id = arch_vcpu_id(i);
 		v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)v->id);
 		if (v->fd < 0) {
@@ -267,15 +276,52 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * SIGUSR2 (CPU_HOTPLUG): the next possible vCPU becomes present. Its
+ * thread leaves its wait for KVM_RUN, where KVM holds it until the guest
+ * starts it (INIT, SIPI); then the platform tells the guest (ACPI).
+ */
+static void hot_add_next(struct vm *vm)
+{
+	unsigned int i = vm->nr_present;
+	struct vcpu *v = &vm->vcpus[i < CONFIG_MAX_VCPUS ? i : 0];
+
+	if (!IS_ENABLED(CONFIG_CPU_HOTPLUG)) {
+		pr_info("SIGUSR2: this image has no CPU hot-add (CPU_HOTPLUG: MAX_VCPUS > "
+			"NR_VCPUS and ACPI_GED): none added");
+		return;
+	}
+	if (i >= CONFIG_MAX_VCPUS) {
+		pr_info("SIGUSR2: all %u possible vCPUs are present (MAX_VCPUS): none added",
+			CONFIG_MAX_VCPUS);
+		return;
+	}
+	if (!v->started) {
+		pr_err("SIGUSR2: vCPU %u has no thread: not added", i);
+		return;
+	}
+	vcpu_release(v);
+	if (arch_cpu_hot_add(i))
+		return;
+	vm->nr_present = i + 1;
+	pr_info("SIGUSR2: vCPU %u (APIC ID %u) added; the guest starts it when it brings it "
+		"online (%u of %u vCPUs present)",
+		i, v->id, vm->nr_present, CONFIG_MAX_VCPUS);
+}
+
 /* Returns the exit status that stops the VM, or -1: keep running. */
-static int handle_signal(int sfd, struct graceful *g)
+static int handle_signal(struct vm *vm, struct graceful *g)
 {
 	struct signalfd_siginfo si;
 	int sig;
 
-	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+	if (read(vm->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return -1;
 	sig = (int)si.ssi_signo;
+	if (sig == SIGUSR2) {
+		hot_add_next(vm);
+		return -1;
+	}
 	if (CONFIG_SHUTDOWN_TIMEOUT > 0 && !g->signo && sig != SIGQUIT && !arch_power_button()) {
 		g->signo = sig;
 		g->pressed_ms = now_ms();
@@ -320,7 +366,7 @@ int vm_run_main_loop(struct vm *vm)
 			break;
 		}
 		if (n > 0 && (fds[1].revents & POLLIN)) {
-			status = handle_signal(sfd, &g);
+			status = handle_signal(vm, &g);
 			if (status >= 0)
 				break;
 			continue;
@@ -345,10 +391,12 @@ int vm_run_main_loop(struct vm *vm)
 		pr_info("the guest powered off %lld.%01lld s after the power button",
 			(long long)(ms / 1000), (long long)(ms % 1000 / 100));
 	}
-	/* Every vCPU leaves the guest; their threads end. */
+	/* Every vCPU leaves the guest (or its wait, if not present); their threads end. */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		if (vm->vcpus[i].started)
+		if (vm->vcpus[i].started) {
 			vcpu_kick(&vm->vcpus[i]);
+			vcpu_release(&vm->vcpus[i]);
+		}
 	}
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].started)

@@ -15,7 +15,7 @@
 
 struct vcpu {
 	struct vm *vm;
-	unsigned int index; /* 0 .. NR_VCPUS-1: the guest's logical order */
+	unsigned int index; /* 0 .. MAX_VCPUS-1: the guest's logical order */
 	uint32_t id; /* KVM vcpu id = APIC ID (arch_vcpu_id) */
 	int fd;
 	struct kvm_run *run;
@@ -23,6 +23,12 @@ struct vcpu {
 	int started;
 	timer_t kick_timer; /* signals this vCPU's thread (vcpu_kick) */
 	int kick_ready;
+	/*
+	 * Futex word: 1 while the vCPU is not present to the guest (index >=
+	 * NR_VCPUS, not hot-added yet): its thread, filtered like the
+	 * others, waits outside KVM_RUN until vcpu_release().
+	 */
+	int parked;
 };
 
 struct vm {
@@ -30,10 +36,17 @@ struct vm {
 	int vm_fd;
 	size_t run_size;
 	struct guest_mem mem;
+	/*
+	 * Every possible vCPU exists from the start (KVM vCPU, thread, pins,
+	 * filter): nr_vcpus of them (MAX_VCPUS), the first nr_present
+	 * present to the guest (NR_VCPUS, then one more per hot-add).
+	 */
 	unsigned int nr_vcpus;
-	struct vcpu vcpus[CONFIG_NR_VCPUS];
+	unsigned int nr_present;
+	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	int stop_fd; /* eventfd: a stop was requested */
-	int signal_fd; /* the main loop's: SIGTERM, SIGINT, SIGHUP, SIGQUIT */
+	/* the main loop's: SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2 (CPU hot-add) */
+	int signal_fd;
 	atomic_int stop_status; /* -1 while running */
 	struct console_sink console; /* set by the platform's console device */
 	uint64_t rsdp_gpa;
@@ -72,6 +85,8 @@ int vcpu_handle_exit(struct vcpu *vcpu);
 /* core/vcpu.c */
 void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *vcpu);
+/* Let a parked vCPU's thread go on: into KVM_RUN, or out when the VM stops. */
+void vcpu_release(struct vcpu *vcpu);
 int vcpu_signals_init(void);
 
 #endif

@@ -80,7 +80,8 @@ struct ged *ged_create(uint16_t port, unsigned int gsi)
 		pr_err("ged: eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	ged->irq_fd = fd_pin(ged->irq_fd, KEEL_FD_EVENT_IRQ, "the GED interrupt eventfd");
+	/* at its fixed number: the main thread's filter allows writing it there */
+	ged->irq_fd = fd_pin(ged->irq_fd, KEEL_FD_GED_IRQ, "the GED's interrupt eventfd");
 	if (ged->irq_fd < 0)
 		goto fail;
 	if (irq_add_irqfd(ged->irq_fd, gsi))

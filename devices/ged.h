@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define GED_EVENT_POWER_BUTTON (1u << 0) /* Notify (PWRB, 0x80) */
+#define GED_EVENT_CPU_HOTPLUG (1u << 1) /* \_SB.CPUS.CSCN (): notify the CPUs added */
 
 #define GED_REG_LEN 4 /* the selector: 32 bits, read as a whole */
 

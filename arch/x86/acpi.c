@@ -18,10 +18,19 @@
 #include "arch/x86/aml.h"
 #include "arch/x86/platform.h"
 #include "core/log.h"
+#include "devices/cpu_hotplug.h"
 
 #define ACPI_HDR_LEN 36
 #define ACPI_RSDP_LEN 36
 #define ACPI_MAX_TABLES 16 /* XSDT entries */
+
+/* MADT (and the _MAT of hot-pluggable CPUs) */
+#define MADT_PCAT_COMPAT (1u << 0)
+#define MADT_CPU_ENABLED (1u << 0)
+#define MADT_CPU_ONLINE_CAPABLE (1u << 1)
+#define MADT_UID_ALL_XAPIC 0xff
+#define MADT_UID_ALL_X2APIC 0xffffffffu
+#define MADT_LINT1 1
 
 struct acpi_ctx {
 	uint8_t *buf;
@@ -161,6 +170,114 @@ static void dsdt_device(struct aml *a, const struct plat_dev *d)
 	aml_end(a);
 }
 
+static void madt_cpu_entry(struct aml *a, uint32_t uid, uint32_t apic_id, uint32_t flags);
+
+/* The name of the hot-pluggable CPU with this UID: its device (C) or register (S). */
+static void cpu_name(char *buf, char c, uint32_t uid)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	buf[0] = c;
+	buf[1] = hex[(uid >> 8) & 0xf];
+	buf[2] = hex[(uid >> 4) & 0xf];
+	buf[3] = hex[uid & 0xf];
+	buf[4] = '\0';
+}
+
+/* Emit And (<register of uid>, bit, NullName): the If predicate on a hotplug bit. */
+static void cpu_reg_test(struct aml *a, uint32_t uid, uint8_t bit)
+{
+	char reg[5];
+
+	cpu_name(reg, 'S', uid);
+	aml_u8(a, AML_AND_OP);
+	aml_name_string(a, reg);
+	aml_integer(a, bit);
+	aml_u8(a, 0x00);
+}
+
+/*
+ * CPU hot-add (acpi_params.cpu_hotplug_port):
+ *
+ *	Device (CPUS) {
+ *		Name (_HID, "ACPI0010")
+ *		OperationRegion (CREG, SystemIO, port, n)
+ *		Field (CREG, ByteAcc, NoLock, Preserve) { S004, 8, S005, 8, ... }
+ *		Method (CSCN, 0, Serialized) {
+ *			If (S004 & 2) { S004 = 2; Notify (C004, 1) }	// per CPU
+ *		}
+ *		Device (C004) {
+ *			Name (_HID, "ACPI0007")
+ *			Name (_UID, 4)
+ *			Method (_STA) { If (S004 & 1) { Return (0x0F) } Return (0) }
+ *			Name (_MAT, Buffer () { <its MADT entry, enabled> })
+ *		}
+ *		...
+ *	}
+ */
+static void dsdt_cpu_hotplug(struct aml *a, const struct acpi_params *p)
+{
+	unsigned int n = 0;
+	char name[5];
+
+	for (unsigned int i = 0; i < p->nr_cpus; i++)
+		n += !p->cpus[i].enabled;
+	if (!p->cpu_hotplug_port || !n)
+		return;
+	aml_device_begin(a, PLAT_CPUHP_DEV);
+	aml_name(a, "_HID");
+	aml_string(a, "ACPI0010"); /* processor container */
+	aml_operation_region(a, "CREG", AML_REGION_SYSTEM_IO, p->cpu_hotplug_port, n);
+	aml_field_begin(a, "CREG", AML_FIELD_BYTE_ACC);
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		if (p->cpus[i].enabled)
+			continue;
+		cpu_name(name, 'S', i);
+		aml_field_unit(a, name, 8);
+	}
+	aml_end(a);
+	aml_method_begin(a, PLAT_CPUHP_SCAN, 0, true);
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		if (p->cpus[i].enabled)
+			continue;
+		aml_if_begin(a);
+		cpu_reg_test(a, i, CPU_HOTPLUG_INSERTING);
+		aml_u8(a, AML_STORE_OP); /* acknowledge: clears the bit */
+		aml_integer(a, CPU_HOTPLUG_INSERTING);
+		cpu_name(name, 'S', i);
+		aml_name_string(a, name);
+		cpu_name(name, 'C', i);
+		aml_notify(a, name, 1); /* device check (ACPI 6.5, 5.6.6) */
+		aml_end(a);
+	}
+	aml_end(a);
+	for (unsigned int i = 0; i < p->nr_cpus; i++) {
+		if (p->cpus[i].enabled)
+			continue;
+		cpu_name(name, 'C', i);
+		aml_device_begin(a, name);
+		aml_name(a, "_HID");
+		aml_string(a, "ACPI0007"); /* processor device */
+		aml_name(a, "_UID");
+		aml_integer(a, i);
+		aml_method_begin(a, "_STA", 0, false);
+		aml_if_begin(a);
+		cpu_reg_test(a, i, CPU_HOTPLUG_PRESENT);
+		aml_u8(a, AML_RETURN_OP); /* present, enabled, shown, functioning */
+		aml_integer(a, 0x0f);
+		aml_end(a);
+		aml_u8(a, AML_RETURN_OP);
+		aml_integer(a, 0);
+		aml_end(a);
+		aml_name(a, "_MAT");
+		aml_buffer_begin(a);
+		madt_cpu_entry(a, i, p->cpus[i].apic_id, MADT_CPU_ENABLED);
+		aml_end(a);
+		aml_end(a);
+	}
+	aml_end(a);
+}
+
 static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
 {
 	struct aml a;
@@ -168,6 +285,8 @@ static uint64_t build_dsdt(struct acpi_ctx *c, const struct acpi_params *p)
 	table_begin(c, &a, "DSDT", ACPI_DSDT_REVISION);
 	dsdt_sleep_states(&a, p);
 	aml_scope_begin(&a, "\\_SB");
+	/* before the rows: the GED's _EVT calls its method */
+	dsdt_cpu_hotplug(&a, p);
 	for (unsigned int i = 0; i < p->nr_devs; i++) {
 		if (p->devs[i].present && p->devs[i].hid)
 			dsdt_device(&a, &p->devs[i]);
@@ -261,32 +380,32 @@ static uint64_t build_fadt(struct acpi_ctx *c, const struct acpi_params *p, uint
 
 /* ---------------------------------------------------------------- MADT */
 
-#define MADT_PCAT_COMPAT (1u << 0)
-#define MADT_CPU_ENABLED (1u << 0)
-#define MADT_CPU_ONLINE_CAPABLE (1u << 1)
-#define MADT_UID_ALL_XAPIC 0xff
-#define MADT_UID_ALL_X2APIC 0xffffffffu
-#define MADT_LINT1 1
-
-/* One Processor Local APIC (type 0) or Local x2APIC (type 9) entry. */
-static void madt_cpu(struct aml *a, uint32_t uid, const struct acpi_cpu *cpu)
+/*
+ * One Processor Local APIC (type 0) or Local x2APIC (type 9) entry: in
+ * the MADT, and as a hot-pluggable CPU's _MAT (enabled).
+ */
+static void madt_cpu_entry(struct aml *a, uint32_t uid, uint32_t apic_id, uint32_t flags)
 {
-	uint32_t flags = cpu->enabled ? MADT_CPU_ENABLED : MADT_CPU_ONLINE_CAPABLE;
-
-	if (cpu->apic_id < 0xff && uid < MADT_UID_ALL_XAPIC) {
+	if (apic_id < 0xff && uid < MADT_UID_ALL_XAPIC) {
 		aml_u8(a, 0); /* Processor Local APIC */
 		aml_u8(a, 8);
 		aml_u8(a, (uint8_t)uid);
-		aml_u8(a, (uint8_t)cpu->apic_id);
+		aml_u8(a, (uint8_t)apic_id);
 		aml_u32(a, flags);
 	} else {
 		aml_u8(a, 9); /* Processor Local x2APIC */
 		aml_u8(a, 16);
 		aml_u16(a, 0);
-		aml_u32(a, cpu->apic_id);
+		aml_u32(a, apic_id);
 		aml_u32(a, flags);
 		aml_u32(a, uid);
 	}
+}
+
+static void madt_cpu(struct aml *a, uint32_t uid, const struct acpi_cpu *cpu)
+{
+	madt_cpu_entry(a, uid, cpu->apic_id,
+		       cpu->enabled ? MADT_CPU_ENABLED : MADT_CPU_ONLINE_CAPABLE);
 }
 
 static bool madt_needs_x2apic(const struct acpi_params *p)

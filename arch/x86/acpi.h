@@ -38,7 +38,17 @@ struct acpi_params {
 	 */
 	const struct plat_dev *devs;
 	unsigned int nr_devs;
-	/* later: hotplug */
+	/*
+	 * CPU hot-add: the port of the hotplug registers (a byte per CPU
+	 * that is not enabled, in order; devices/cpu_hotplug.h); 0: none.
+	 * With it and a CPU that is not enabled, the DSDT has the processor
+	 * container \_SB.CPUS (ACPI0010) with a processor device CXXX
+	 * (ACPI0007, XXX the UID in hex) for each such CPU, its _STA from
+	 * its register and its _MAT (its MADT entry, enabled), and the
+	 * method \_SB.CPUS.CSCN that notifies each CPU being inserted
+	 * (Notify (CXXX, 1), device check) and acknowledges it.
+	 */
+	uint16_t cpu_hotplug_port;
 };
 
 /* What the tables say, for code (and tests) that must agree with them. */

@@ -63,6 +63,7 @@
 /* OperationRegion spaces and Field flags (ACPI 6.5, 19.6.100, 19.6.48) */
 #define AML_REGION_SYSTEM_MEMORY 0x00
 #define AML_REGION_SYSTEM_IO 0x01
+#define AML_FIELD_BYTE_ACC 0x01 /* AccessType ByteAcc, NoLock, Preserve */
 #define AML_FIELD_DWORD_ACC 0x03 /* AccessType DWordAcc, NoLock, Preserve */
 
 /* Resource descriptor flags (ACPI 6.5, 6.4) */

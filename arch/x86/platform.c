@@ -122,6 +122,7 @@ int x86_build_acpi(const struct guest_mem *gm, uint64_t *rsdp_gpa)
 		.mem = mem,
 		.devs = x86_plat_devs,
 		.nr_devs = x86_nr_plat_devs,
+		.cpu_hotplug_port = IS_ENABLED(CONFIG_CPU_HOTPLUG) ? PLAT_CPUHP_PORT : 0,
 	};
 	void *buf = gpa_to_hva(gm, PLAT_ACPI_BASE, PLAT_ACPI_SIZE);
 
@@ -196,6 +197,19 @@ int arch_power_button(void)
 		return -1;
 	}
 	return x86_press_power_button();
+}
+
+int arch_cpu_hot_add(unsigned int index)
+{
+	if (!IS_ENABLED(CONFIG_CPU_HOTPLUG)) {
+		pr_err("vCPU %u: this image has no CPU hotplug (CPU_HOTPLUG)", index);
+		return -1;
+	}
+	if (x86_hot_add_cpu(index)) {
+		pr_err("vCPU %u: could not tell the guest it was added", index);
+		return -1;
+	}
+	return 0;
 }
 
 int arch_vcpu_init(struct vm *vm, struct vcpu *vcpu)

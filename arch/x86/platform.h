@@ -35,6 +35,17 @@
 #define PLAT_GED_PORT 0x610
 #define PLAT_GED_GSI 10
 
+/*
+ * CPU hotplug registers (devices/cpu_hotplug.c, CPU_HOTPLUG): a byte per
+ * vCPU that is not present at boot (NR_VCPUS .. MAX_VCPUS-1, at most
+ * 1024 - 1: up to port 0xa1e), read by the processor devices of the
+ * DSDT's container PLAT_CPUHP_DEV and by its method PLAT_CPUHP_SCAN,
+ * which the GED's CPU event calls.
+ */
+#define PLAT_CPUHP_PORT 0x620
+#define PLAT_CPUHP_DEV "CPUS"
+#define PLAT_CPUHP_SCAN "CSCN"
+
 /* Interrupt controllers (in-kernel) */
 #define PLAT_IOAPIC_ADDR 0xfec00000ULL
 #define PLAT_IOAPIC_ID 0
@@ -127,6 +138,8 @@ extern const unsigned int x86_nr_plat_devs;
 int x86_create_devices(struct vm *vm);
 /* The GED's power-button event; -1 when the image has no GED (ACPI_GED). */
 int x86_press_power_button(void);
+/* Hot-add vCPU index: its hotplug register and the GED's CPU event; -1 without CPU_HOTPLUG. */
+int x86_hot_add_cpu(unsigned int index);
 
 /*
  * RSDP and tables for this image into guest RAM at PLAT_ACPI_BASE; the

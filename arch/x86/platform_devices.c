@@ -22,6 +22,7 @@
 #include "core/kconfig.h"
 #include "core/vm.h"
 #include "devices/acpi_pm.h"
+#include "devices/cpu_hotplug.h"
 #include "devices/ged.h"
 #include "devices/i8042.h"
 #include "devices/pci_host.h"
@@ -88,6 +89,7 @@ static int create_acpi_pm(struct vm *vm, const struct plat_dev *d)
  *	Method (_EVT, 1, Serialized) {
  *		Local0 = ESEL			// reading clears it
  *		If (Local0 & 1) { Notify (PWRB, 0x80) }
+ *		If (Local0 & 2) { \_SB.CPUS.CSCN () }	// CPU_HOTPLUG only
  *	}
  *	Device (PWRB) { Name (_HID, EisaId ("PNP0C0C")) Name (_UID, 0) }
  */
@@ -117,6 +119,16 @@ static void ged_dsdt_body(struct aml *a, const struct plat_dev *d)
 	aml_u8(a, 0x00);
 	aml_notify(a, "PWRB", 0x80); /* "power button pressed" (ACPI 6.5, 4.8.2.2.1.2) */
 	aml_end(a);
+	if (IS_ENABLED(CONFIG_CPU_HOTPLUG)) {
+		aml_if_begin(a); /* If (And (Local0, 2, NullName)) */
+		aml_u8(a, AML_AND_OP);
+		aml_u8(a, AML_LOCAL0_OP);
+		aml_integer(a, GED_EVENT_CPU_HOTPLUG);
+		aml_u8(a, 0x00);
+		/* a method call with no arguments: its name (acpi.c wrote it above) */
+		aml_name_string(a, "\\_SB." PLAT_CPUHP_DEV "." PLAT_CPUHP_SCAN);
+		aml_end(a);
+	}
 	aml_end(a);
 	aml_device_begin(a, "PWRB");
 	aml_name(a, "_HID");
@@ -131,6 +143,30 @@ int x86_press_power_button(void)
 	if (!IS_ENABLED(CONFIG_ACPI_GED) || !plat_ged)
 		return -1;
 	return ged_raise(plat_ged, GED_EVENT_POWER_BUTTON);
+}
+
+/*
+ * CPU hot-add (CPU_HOTPLUG): the registers the DSDT's processor devices
+ * read (arch/x86/acpi.c writes them, from the MADT's CPUs that are not
+ * enabled), then the GED's CPU event. Byte i is vCPU NR_VCPUS + i.
+ */
+static struct cpu_hotplug *plat_cpu_hotplug;
+
+static maybe_unused int create_cpu_hotplug(struct vm *vm, const struct plat_dev *d)
+{
+	(void)vm;
+	plat_cpu_hotplug = cpu_hotplug_create(d->io[0].base, d->io[0].len);
+	return plat_cpu_hotplug ? 0 : -1;
+}
+
+int x86_hot_add_cpu(unsigned int index)
+{
+	if (!IS_ENABLED(CONFIG_CPU_HOTPLUG) || !plat_cpu_hotplug || !plat_ged ||
+	    index < CONFIG_NR_VCPUS)
+		return -1;
+	if (cpu_hotplug_insert(plat_cpu_hotplug, index - CONFIG_NR_VCPUS))
+		return -1;
+	return ged_raise(plat_ged, GED_EVENT_CPU_HOTPLUG);
 }
 
 /* io_delay writes to port 0x80 are frequent and harmless. */
@@ -318,6 +354,14 @@ const struct plat_dev x86_plat_devs[] = {
 		.io = { { PLAT_SLEEP_CTL_PORT, 1 },
 			{ PLAT_SLEEP_STS_PORT, 1 },
 			{ PLAT_RESET_PORT, 1 } },
+		.uid = -1,
+	},
+	/* ... the CPU hotplug registers (the DSDT's CPUS container, acpi.c) ... */
+	{
+		.name = "cpu-hotplug",
+		.present = IS_ENABLED(CONFIG_CPU_HOTPLUG),
+		.create = IS_ENABLED(CONFIG_CPU_HOTPLUG) ? create_cpu_hotplug : NULL,
+		.io = { { PLAT_CPUHP_PORT, CONFIG_MAX_VCPUS - CONFIG_NR_VCPUS } },
 		.uid = -1,
 	},
 	/* ... the POST port takes io_delay writes ... */

@@ -179,7 +179,13 @@ static const struct rule rules[] = {
 	FD(K_ALL, "write", FD_NUM, KEEL_FD_STOP, "stop", "request the stop (vm_request_stop)"),
 	FD(K_ALL, "write", FD_NUM, KEEL_FD_STDERR, "stderr", "the SIGSYS handler's log line"),
 	FD(K_ALL, "writev", FD_NUM, KEEL_FD_STDERR, "stderr", "log lines (musl's stdio)"),
+#ifdef CONFIG_CPU_HOTPLUG
+	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE,
+	      "locks (device mutexes, stdio, thread list), the gate, a vCPU not present yet (its "
+	      "thread waits for SIGUSR2's hot-add)"),
+#else
 	FUTEX(K_ALL, FUTEX_WAIT_PRIVATE, "locks (device mutexes, stdio, thread list), the gate"),
+#endif
 	FUTEX(K_ALL, FUTEX_WAKE_PRIVATE, "locks (device mutexes, stdio, thread list), the gate"),
 	FUTEX(K_ALL, FUTEX_WAIT,
 	      "musl's thread list lock and pthread_join: the kernel wakes them as a thread "
@@ -238,17 +244,31 @@ static const struct rule rules[] = {
 	/* The main/I/O thread. */
 	ANY(K_MAIN, "poll", "the main loop: stop eventfd, signalfd, stdin, console wake eventfd"),
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_STDIN, "stdin", "console input"),
+#ifdef CONFIG_CPU_HOTPLUG
+	/*
+	 * CPU hot-add adds no rule: every possible vCPU, its thread and its
+	 * filter exist from the start; SIGUSR2 releases a parked one (a
+	 * futex wake) and raises the GED's event (as the power button does).
+	 */
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
-	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT (the main loop's signalfd)"),
+	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2 (CPU hot-add: the next vCPU leaves its "
+	   "futex wait) (the main loop's signalfd)"),
+#else
+	FD(K_MAIN, "read", FD_NUM, KEEL_FD_SIGNAL, "signalfd",
+	   "SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR2 (no CPU hot-add: logged) (the main loop's "
+	   "signalfd)"),
+#endif
 #ifdef CONFIG_SERIAL_8250
 	FD(K_MAIN, "read", FD_NUM, KEEL_FD_CONSOLE_WAKE, "console wake",
 	   "the UART has room for held console input (console_handle_wake)"),
 #endif
+#if defined(CONFIG_ACPI_GED) && (CONFIG_SHUTDOWN_TIMEOUT > 0 || defined(CONFIG_CPU_HOTPLUG))
+	FD(K_MAIN, "write", FD_NUM, KEEL_FD_GED_IRQ, "GED irqfd",
+	   "raise the GED's interrupt: the power button (SIGTERM), CPU hot-add (SIGUSR2)"),
+#endif
 #if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
 	IOCTL_FD(K_MAIN, FD_NUM, KEEL_FD_VM, "VM", KVM_GET_IRQCHIP,
 		 "on SIGTERM: has the guest enabled the power button's interrupt (IOAPIC mask)?"),
-	FD(K_MAIN, "write", FD_NUM, KEEL_FD_EVENT_IRQ, "event irqfd",
-	   "press the power button: the GED's interrupt (ged_raise)"),
 #endif
 	ANY(K_MAIN, "timer_settime",
 	    "kick a vCPU out of KVM_RUN: its timer signals its thread (timer ids are keel's own)"),

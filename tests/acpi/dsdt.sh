@@ -45,6 +45,35 @@ if tables default; then
 		bash -c "sed -n '/Name (_CRS/,/})/p' '$WORK/ged.dsl' | grep -c 'Interrupt (ResourceConsumer, Edge, ActiveHigh' | grep -qx 1 &&
 			 ! sed -n '/Name (_CRS/,/})/p' '$WORK/ged.dsl' | grep -q 'IO (\|Memory32' &&
 			 sed -n '/Name (_CRS/,/})/p' '$WORK/ged.dsl' | grep -q 0x0000000A"
+	check "default (1 of 1 vCPU): no CPU hotplug: no processor devices, no CPUS, no GED CPU event" \
+		bash -c "! grep -q 'ACPI0007\|ACPI0010\|Device (CPUS)\|CSCN' '$WORK/default/tables/DSDT.dsl'"
+fi
+# issue 17: CPU hot-add (MAX_VCPUS > NR_VCPUS): the processor container, a
+# processor device per vCPU that is not present at boot, the GED's bit 1
+if tables hotplug CONFIG_NR_VCPUS=4 CONFIG_MAX_VCPUS=8 CONFIG_TOPO_SOCKETS=8 \
+	'CONFIG_VCPU_PIN_TABLE=""' CONFIG_ALLOW_OVERCOMMIT=y; then
+	d=$WORK/hotplug/tables/DSDT.dsl
+	check "hotplug (4 of 8): CPUS (ACPI0010) with its registers at port 0x620, 4 bytes" \
+		bash -c "grep -q 'Device (CPUS)' '$d' && grep -q '\"ACPI0010\"' '$d' &&
+			 grep -q 'OperationRegion (CREG, SystemIO, 0x0620, 0x04)' '$d'"
+	check "hotplug: processor devices C004-C007 (ACPI0007), none for vCPUs 0-3" \
+		bash -c "[ \$(grep -c '\"ACPI0007\"' '$d') = 4 ] &&
+			 for i in 4 5 6 7; do grep -q \"Device (C00\$i)\" '$d' || exit 1; done &&
+			 ! grep -q 'Device (C00[0-3])' '$d'"
+	check "hotplug: each has _UID, _STA (its register's bit 0) and _MAT (its MADT entry, enabled)" \
+		bash -c "for i in 4 5 6 7; do
+			 sed -n \"/Device (C00\$i)/,/^            }/p\" '$d' >'$WORK/c.dsl'
+			 grep -q \"Name (_UID, 0x0\$i)\" '$WORK/c.dsl' &&
+			 grep -q \"If ((S00\$i & One))\" '$WORK/c.dsl' &&
+			 grep -q \"0x00, 0x08, 0x0\$i, 0x0\$i, 0x01, 0x00, 0x00, 0x00\" '$WORK/c.dsl' || exit 1
+			 done"
+	check "hotplug: CSCN notifies each CPU being inserted (Notify (C00n, One)) and acknowledges it" \
+		bash -c "sed -n '/Method (CSCN/,/^            }/p' '$d' >'$WORK/cscn.dsl' &&
+			 for i in 4 5 6 7; do grep -q \"S00\$i = 0x02\" '$WORK/cscn.dsl' &&
+			 grep -q \"Notify (C00\$i, One)\" '$WORK/cscn.dsl' || exit 1; done"
+	check "hotplug: the GED's _EVT calls \\_SB.CPUS.CSCN on its bit 1" \
+		bash -c "sed -n '/Method (_EVT/,/^            }/p' '$d' | grep -A3 'If ((Local0 & 0x02))' |
+			 grep -q '\\\\_SB.CPUS.CSCN ()'"
 fi
 if tables no_serial '# CONFIG_SERIAL_8250 is not set'; then
 	check "SERIAL_8250=n: no COM1/PNP0501 in the DSDT" \

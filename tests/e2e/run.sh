@@ -121,30 +121,38 @@ log2ceil() {
 # numbers cores over the package (the die's bits above the core's) and
 # shows the die in sysfs die_id: an Intel model's die in its package, an
 # AMD model's node, which Keel (as QEMU) makes the socket (issue 17).
-check_topology() {
-	local nr c t d tb cb db i so di co th per0=0 cores0="" sockets="" cpus="" nodes amd=0
-	nr=$(cfg NR_VCPUS)
+# cpu_ids <i> <amd>: "<socket> <core> <apicid> <die_id>" of vCPU i in the
+# configured shape (amd 1: the guest's die_id is the socket)
+cpu_ids() {
+	local i=$1 c t d tb cb db so di co th
 	c=$(cfg TOPO_CORES)
 	t=$(cfg TOPO_THREADS)
 	d=$(cfg TOPO_DIES)
 	d=${d:-1}
-	nodes=$(cfg NUMA_NODES)
 	tb=$(log2ceil "$t")
 	cb=$(log2ceil "$c")
 	db=$(log2ceil "$d")
+	so=$((i / (d * c * t)))
+	di=$((i / (c * t) % d))
+	co=$(((di << cb) | (i / t % c)))
+	th=$((i % t))
+	[ "$2" = 0 ] || di=$so
+	echo "$so $co $(((so << (db + cb + tb)) | (co << tb) | th)) $di"
+}
+
+check_topology() {
+	local nr i so di co ap per0=0 cores0="" sockets="" cpus="" nodes amd=0
+	nr=$(cfg NR_VCPUS)
+	nodes=$(cfg NUMA_NODES)
 	case $(guest vendor_id) in AuthenticAMD | HygonGenuine) amd=1 ;; esac
 	for ((i = 0; i < nr; i++)); do
-		so=$((i / (d * c * t)))
-		di=$((i / (c * t) % d))
-		co=$(((di << cb) | (i / t % c)))
-		th=$((i % t))
+		read -r so co ap di <<<"$(cpu_ids $i $amd)"
 		case " $sockets " in *" $so "*) ;; *) sockets="$sockets $so" ;; esac
 		if [ $so -eq 0 ]; then
 			per0=$((per0 + 1))
 			case " $cores0 " in *" $co "*) ;; *) cores0="$cores0 $co" ;; esac
 		fi
-		[ $amd = 0 ] || di=$so
-		cpus="$cpus cpu$i:physical_id=$so,core_id=$co,apicid=$(((so << (db + cb + tb)) | (co << tb) | th)),die_id=$di"
+		cpus="$cpus cpu$i:physical_id=$so,core_id=$co,apicid=$ap,die_id=$di"
 	done
 	local ncores
 	ncores=$(echo $cores0 | wc -w)
@@ -480,6 +488,90 @@ stop_case() {
 	printf '    time stop30, SIGTERM then SIGINT: SIGTERM to exit %s s\n' "${secs:-?}"
 }
 
+# Issue 17: CPU hot-add. hotplug_4of8 (4 of 8 vCPUs, one per socket) and
+# a shape with sparse APIC IDs (2 sockets x 3 cores: 4 of 6, the next ones
+# socket 1's cores 1 and 2, APIC IDs 5 and 6) boot a guest whose /init
+# (keel.e2e=hotplugN) waits for new CPUs; in L1, tests/e2e/l1-hotplug
+# sends keel SIGUSR2 and, once the guest brought that CPU online, the
+# next one. The guest reports present/online after each and the new
+# CPU's topology ids, checked here against the shape (cpu_ids, not keel's
+# encoder). The shape image gets a third SIGUSR2 with all 6 present: keel
+# logs that it adds none. Both in one L1 boot (run-nested --batch).
+HP=$WORK/hotplug-batch
+# name|defconfig|shape (CONFIG_ lines)|signals|CPUs added
+HP_CASES="hotplug_4of8|$SRC/configs/hotplug_4of8_defconfig||2|2
+hotplug_2s3c_4of6|$SRC/configs/hotplug_4of8_defconfig|CONFIG_MAX_VCPUS=6 CONFIG_TOPO_SOCKETS=2 CONFIG_TOPO_CORES=3 CONFIG_GUEST_MEM_MB=256|3|2"
+hp_build() {
+	local name def shape sig add j=0
+	mkdir -p "$HP"
+	cp "$SRC/tests/e2e/l1-hotplug" "$HP/"
+	while IFS='|' read -r name def shape sig add; do
+		# shellcheck disable=SC2086 # shape: one CONFIG_ line per word
+		derive_defconfig "$def" "$WORK/hp-$name.defconfig" 1 \
+			"CONFIG_DEFCONFIG_NAME=\"$name\"" 'CONFIG_GUEST_KERNEL="guest/vmlinuz"' \
+			'CONFIG_GUEST_INITRD="guest/initramfs.cpio.gz"' \
+			"CONFIG_GUEST_CMDLINE=\"console=ttyS0 quiet panic=-1 keel.e2e=hotplug$add\"" \
+			$shape >/dev/null
+		build "hp-$name" "$WORK/hp-$name.defconfig" || return 1
+		j=$((j + 1))
+		cp "$WORK/hp-$name/keel" "$HP/$name.keel"
+		echo "sh ./l1-hotplug ./$name.keel $sig" >"$HP/job.$j.sh"
+	done <<<"$HP_CASES"
+}
+
+# hp_check <job> <name> <signals> <added>: the checks of one image
+hp_check() {
+	local j=$1 name=$2 sig=$3 add=$4 o=$HP/job.$1.txt nr max k cpu want got amd=0 before=$fails
+	dir=hp-$name
+	# (the guest's lines come through its serial console: CR LF)
+	tr -d '\r' <"$HP/job.$j.out" >"$o" 2>/dev/null
+	nr=$(cfg NR_VCPUS)
+	max=$(cfg MAX_VCPUS)
+	grep -q '^vendor_id: \(AuthenticAMD\|HygonGenuine\)' "$o" 2>/dev/null && amd=1
+	check "$name: the guest waited for CPUs (present $(cpulist "$nr"), online $(cpulist "$nr"))" \
+		grep -qx "hotplug start: present $(cpulist "$nr"), online $(cpulist "$nr")" "$o"
+	for ((k = 1; k <= add; k++)); do
+		cpu=$((nr + k - 1))
+		check "$name: SIGUSR2 $k: keel added vCPU $cpu (its log)" \
+			grep -q "SIGUSR2: vCPU $cpu (APIC ID [0-9]*) added" "$o"
+		got=$(sed -n "s/^hotplug $k: cpu$cpu online after .*: present \(.*\)/\1/p" "$o")
+		check "$name: SIGUSR2 $k: the guest brought cpu$cpu online; present/online $(cpulist $((cpu + 1))) (got '${got:-nothing}')" \
+			test "$got" = "$(cpulist $((cpu + 1))), online $(cpulist $((cpu + 1)))"
+		read -r so co ap di <<<"$(cpu_ids $cpu $amd)"
+		want="physical_id=$so core_id=$co apicid=$ap die_id=$di"
+		got=$(sed -n "s/^hotplug cpu$cpu: //p" "$o")
+		check "$name: cpu$cpu's topology ids are its place in the shape: $want (got '${got:-nothing}')" \
+			test "$got" = "$want"
+		printf '    time %s: %s\n' "$name" "$(grep "^hotplug $k: " "$o" | sed 's/: present.*//')"
+	done
+	if [ "$sig" -gt "$add" ]; then
+		check "$name: SIGUSR2 with all $max vCPUs present: keel adds none and says so" \
+			grep -q "SIGUSR2: all $max possible vCPUs are present (MAX_VCPUS): none added" "$o"
+	fi
+	check "$name: possible $(cpulist "$max"), present and online $(cpulist $((nr + add))) in the final report" \
+		bash -c "grep -qx 'possible: $(cpulist "$max")' '$o' &&
+			 grep -qx 'present: $(cpulist $((nr + add)))' '$o' &&
+			 grep -qx 'online: $(cpulist $((nr + add)))' '$o'"
+	check "$name: the guest finished and powered off: keel status 0" \
+		grep -qx 'E2E-HOTPLUG: keel status 0' "$o"
+	if [ "$fails" -ne "$before" ]; then
+		sed 's/^/      job | /' "$o" 2>/dev/null | grep -v '^      job | flags' | tail -40
+	fi
+}
+
+hotplug_case() {
+	local name def shape sig add j=0
+	hp_build || return
+	"$SRC/tests/e2e/run-nested" - --batch "$HP" --quiet --log "$HP.log" \
+		--timeout "$((TIMEOUT * 3))" >"$HP.out" 2>"$HP.err"
+	echo "      run-nested: $(tail -1 "$HP.out")"
+	while IFS='|' read -r name def shape sig add; do
+		j=$((j + 1))
+		hp_check $j "$name" "$sig" "$add"
+	done <<<"$HP_CASES"
+	[ -s "$HP/job.1.out" ] || sed 's/^/      log | /' "$HP.log" | tail -30
+}
+
 n=0
 intel=""
 for def in "$SRC"/configs/*_defconfig "$SRC"/tests/e2e/shapes/*_defconfig; do
@@ -522,6 +614,11 @@ done
 case stop:$HOSTS in *"${E2E_FILTER:-}"*:*" amd "*)
 	n=$((n + 1))
 	stop_case
+	;;
+esac
+case hotplug-add:$HOSTS in *"${E2E_FILTER:-}"*:*" amd "*)
+	n=$((n + 1))
+	hotplug_case
 	;;
 esac
 [ $n -gt 0 ] || [ "${E2E_FILTER:-}" = topology ] ||

@@ -98,11 +98,6 @@ struct call {
 #else
 #define IS_SERIAL 0
 #endif
-#if defined(CONFIG_ACPI_GED) && CONFIG_SHUTDOWN_TIMEOUT > 0
-#define IS_BUTTON 1
-#else
-#define IS_BUTTON 0
-#endif
 #ifdef CONFIG_VIRTIO_NET
 #define IS_NET 1
 #else
@@ -112,6 +107,12 @@ struct call {
 #define IS_OFFLOADS 1
 #else
 #define IS_OFFLOADS 0
+#endif
+/* the main thread raises the GED's interrupt: power button, CPU hot-add */
+#if defined(CONFIG_ACPI_GED) && (CONFIG_SHUTDOWN_TIMEOUT > 0 || defined(CONFIG_CPU_HOTPLUG))
+#define IS_GED_RAISE 1
+#else
+#define IS_GED_RAISE 0
 #endif
 
 static int futex_word = 1;
@@ -485,13 +486,19 @@ static void make_probes(void)
 	probe(serial, SYS_write, KEEL_FD_CONSOLE_WAKE, 0, 0, 0,
 	      "write on the console wake eventfd");
 	probe(0, SYS_pwritev, KEEL_FD_CONSOLE_WAKE, 0, 0, 0, "pwritev on the console wake eventfd");
-	probe(IS_BUTTON ? K(MAIN) : 0, SYS_write, KEEL_FD_EVENT_IRQ, 0, 0, 0,
-	      "write on the event device's irqfd (the power button)");
-	probe(0, SYS_read, KEEL_FD_EVENT_IRQ, 0, 0, 0, "read on the event device's irqfd");
 	probe(0, SYS_read, KEEL_FD_STOP, 0, 0, 0, "read on the stop eventfd");
 	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(0), KVM_RUN, 0, 0, "KVM_RUN on vCPU 0");
 	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(CONFIG_NR_VCPUS - 1), KVM_RUN, 0, 0,
-	      "KVM_RUN on the last vCPU");
+	      "KVM_RUN on the last vCPU present at boot");
+	/* CPU hot-add: every possible vCPU exists from the start, filtered alike */
+	probe(K(VCPU), SYS_ioctl, KEEL_FD_VCPU(CONFIG_MAX_VCPUS - 1), KVM_RUN, 0, 0,
+	      "KVM_RUN on the last possible vCPU (MAX_VCPUS)");
+	probe(0, SYS_ioctl, KEEL_FD_VM, KVM_CREATE_VCPU, CONFIG_MAX_VCPUS, 0,
+	      "KVM_CREATE_VCPU on the VM (hot-add creates none)");
+	probe(IS_GED_RAISE ? K(MAIN) : 0, SYS_write, KEEL_FD_GED_IRQ, 0, 0, 0,
+	      "write on the GED's interrupt eventfd");
+	probe(0, SYS_read, KEEL_FD_GED_IRQ, 0, 0, 0, "read on the GED's interrupt eventfd");
+	probe(0, SYS_pwritev, KEEL_FD_GED_IRQ, 0, 0, 0, "pwritev on the GED's interrupt eventfd");
 	probe(0, SYS_ioctl, KEEL_FD_VM, KVM_RUN, 0, 0, "KVM_RUN on the VM");
 	probe(0, SYS_ioctl, KEEL_FD_DEV_BASE, KVM_RUN, 0, 0, "KVM_RUN past the vCPU block");
 	probe(0, SYS_ioctl, KEEL_FD_VCPU_BASE - 1, KVM_RUN, 0, 0, "KVM_RUN below the vCPU block");

@@ -75,10 +75,9 @@ stop() {
 }
 
 # fds_pinned <label> <vCPUs> [<fd>=<target pattern>...]: keel's descriptors
-# are at their fixed numbers (core/fds.h and core/fd_layout.h, for
-# NR_VCPUS <= 8, a console and the GED: 8 is the console's wake eventfd, 9
-# the GED's irqfd, the vCPUs 16-23,
-# virtio slot 0 from 24) and it holds no other
+# are at their fixed numbers (core/fds.h, for MAX_VCPUS <= 8: the vCPUs at
+# 16, the first virtio slot at 24; 8 the console's wake eventfd, 9 the
+# GED's interrupt eventfd) and it holds no other
 fds_pinned() {
 	local label=$1 n=$2 want fd got bad=""
 	shift 2

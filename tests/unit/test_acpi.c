@@ -1175,6 +1175,122 @@ static void test_virtio(void)
 	       "devices without a table refused: %s", msg);
 }
 
+/* Where needle (n bytes) is in the DSDT w, or NULL. */
+static const uint8_t *dsdt_find(const struct tables *w, const void *needle, size_t n)
+{
+	return memmem(w->dsdt, le(w->dsdt + 4, 4), needle, n);
+}
+
+/*
+ * CPU hot-add (acpi_params.cpu_hotplug_port): the CPUS container with a
+ * processor device per CPU that is not enabled (C<UID in hex>, _UID, _STA
+ * from its register byte, _MAT its MADT entry with the enabled flag) and
+ * CSCN; nothing of it without the port or without such a CPU.
+ */
+static void test_cpu_hotplug(void)
+{
+	static const struct acpi_cpu four_of_8[] = {
+		{ 0, true },  { 1, true },  { 2, true },  { 4, true },
+		{ 5, false }, { 6, false }, { 8, false }, { 9, false },
+	};
+	static const struct acpi_cpu x2[] = {
+		{ 0, true },
+		{ 1, true },
+		{ 256, false },
+		{ 0x1000, false },
+	};
+	const struct acpi_params p = {
+		.nr_cpus = 8, .cpus = four_of_8, LEGACY_DEVS, .cpu_hotplug_port = PLAT_CPUHP_PORT
+	};
+	const struct acpi_params px2 = {
+		.nr_cpus = 4, .cpus = x2, LEGACY_DEVS, .cpu_hotplug_port = PLAT_CPUHP_PORT
+	};
+	struct acpi_params off = p;
+	const char *dir = mkdir_scratch("cpu_hotplug");
+	struct tables w;
+
+	printf("    cpu_hotplug: 4 of 8 vCPUs (sparse APIC IDs), and x2APIC ones\n");
+	if (build(&img, PLAT_ACPI_BASE, &p) <= 0 || !walk(&img, &w))
+		return;
+	EXPECT(dsdt_find(&w, "CPUS", 4) && dsdt_find(&w, "ACPI0010", 8),
+	       "DSDT: the CPUS container");
+	for (unsigned int i = 4; i < 8; i++) {
+		char dev[5] = { 'C', '0', '0', (char)('0' + i), 0 };
+		/* Name (_MAT, Buffer (8) { Local APIC, 8 bytes, UID, APIC ID, enabled }) */
+		uint8_t mat[17] = { 0x08, '_',	'M', 'A', 'T',	0x11, 0x0b, 0x0a, 0x08,
+				    0x00, 0x08, 0,   0,	  0x01, 0x00, 0x00, 0x00 };
+		/* _STA: If (And (S00i, One, NullName)) { Return (0x0F) } Return (Zero) */
+		const uint8_t sta[] = { 0xa0, 0x0b, 0x7b, 'S',	'0',  '0',  (uint8_t)('0' + i),
+					0x01, 0x00, 0xa4, 0x0a, 0x0f, 0xa4, 0x00 };
+
+		mat[11] = (uint8_t)i; /* UID */
+		mat[12] = (uint8_t)four_of_8[i].apic_id;
+		EXPECT(dsdt_find(&w, dev, 4), "DSDT: Device (%s)", dev);
+		EXPECT(dsdt_find(&w, mat, sizeof(mat)),
+		       "DSDT: %s's _MAT is its MADT entry, enabled", dev);
+		EXPECT(dsdt_find(&w, sta, sizeof(sta)), "DSDT: %s's _STA reads bit 0 of S00%u", dev,
+		       i);
+	}
+	EXPECT(!dsdt_find(&w, "C003", 4) && !dsdt_find(&w, "S003", 4),
+	       "DSDT: no processor device for a CPU present at boot");
+	write_file(dir, "DSDT.dat", w.dsdt, le(w.dsdt + 4, 4));
+	if (have_iasl) {
+		char *dsl = iasl_disassemble(dir, "DSDT");
+		struct seq q = { dsl, NULL, true };
+		static const char *const container[] = {
+			"Device (CPUS) {",
+			"Name (_HID, \"ACPI0010\" /* Processor Container Device */)",
+			"OperationRegion (CREG, SystemIO, 0x0620, 0x04)",
+			"Field (CREG, ByteAcc, NoLock, Preserve) { S004, 8, S005, 8, S006, 8, S007, 8 }",
+			"Method (CSCN, 0, Serialized) {",
+			NULL,
+		};
+
+		seq_all(&q, container);
+		for (unsigned int i = 4; dsl && i < 8; i++) {
+			seq(&q, "If ((S00%u & 0x02)) { S00%u = 0x02", i, i);
+			seq(&q, "Notify (C00%u, One) // Device Check", i);
+		}
+		for (unsigned int i = 4; dsl && i < 8; i++) {
+			seq(&q, "Device (C00%u) {", i);
+			seq(&q, "Name (_HID, \"ACPI0007\" /* Processor Device */)");
+			seq(&q, "Name (_UID, 0x%02X)", i);
+			seq(&q,
+			    "Method (_STA, 0, NotSerialized) // _STA: Status { If ((S00%u & One))",
+			    i);
+			seq(&q, "Return (0x0F) } Return (Zero) }");
+			seq(&q, "0x00, 0x08, 0x%02X, 0x%02X, 0x01, 0x00, 0x00, 0x00", i,
+			    four_of_8[i].apic_id);
+		}
+		EXPECT(dsl && q.ok, "iasl's CPU hotplug container (%s/DSDT.dsl)", dir);
+		EXPECT(dsl && count(dsl, "ACPI0007") == 4, "4 processor devices");
+		free(dsl);
+		iasl_roundtrip(dir, "DSDT", w.dsdt, le(w.dsdt + 4, 4));
+	}
+
+	/* x2APIC IDs: the _MAT is a Local x2APIC entry (type 9, 16 bytes) */
+	if (build(&img, PLAT_ACPI_BASE, &px2) > 0 && walk(&img, &w)) {
+		const uint8_t mat[] = { 0x0a, 0x10, 0x09, 0x10, 0x00, 0x00, 0x00, 0x10, 0x00,
+					0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00 };
+
+		EXPECT(dsdt_find(&w, "C002", 4) && dsdt_find(&w, "C003", 4),
+		       "x2APIC: C002 and C003");
+		EXPECT(dsdt_find(&w, mat, sizeof(mat)),
+		       "x2APIC: C003's _MAT (x2APIC 0x1000, UID 3)");
+	}
+
+	/* no port (CPU_HOTPLUG off), or every CPU enabled: nothing */
+	off.cpu_hotplug_port = 0;
+	if (build(&img, PLAT_ACPI_BASE, &off) > 0 && walk(&img, &w))
+		EXPECT(!dsdt_find(&w, "ACPI0007", 8) && !dsdt_find(&w, "CPUS", 4),
+		       "no hotplug port: no processor devices");
+	off = p;
+	off.nr_cpus = 4;
+	if (build(&img, PLAT_ACPI_BASE, &off) > 0 && walk(&img, &w))
+		EXPECT(!dsdt_find(&w, "ACPI0007", 8) && !dsdt_find(&w, "CPUS", 4),
+		       "every CPU enabled: no processor devices");
+}
+
 int main(int argc, char **argv)
 {
 	static struct acpi_cpu cpus[300];
@@ -1222,5 +1338,6 @@ int main(int argc, char **argv)
 	test_invalid();
 	test_placement(x2, sizeof(x2) / sizeof(x2[0]));
 	test_virtio();
+	test_cpu_hotplug();
 	return unit_done("acpi");
 }

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "core/bus.h"
-#include "core/irq.h"
 #include "core/fds.h"
+#include "core/irq.h"
 #include "devices/ged.h"
 #include "unit.h"
 
@@ -19,7 +19,7 @@
 static int irqfd = -1;
 static unsigned int irqfd_gsi;
 
-/* A test process has no fixed descriptor numbers. */
+/* core/fds.c outside a boot: the descriptor stays where it is */
 int fd_pin(int fd, int num, const char *what)
 {
 	(void)num;
