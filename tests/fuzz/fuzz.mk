@@ -4,11 +4,13 @@
 # sources listed in fuzz_<name>-srcs plus tests/fuzz/stubs.c (and their
 # fuzz_<name>-cflags, -ldflags). They read no configuration.
 #
-#   make fuzz FUZZ_SECONDS=N     run every target N seconds (default 60)
+#   make fuzz FUZZ_SECONDS=N     run every target N seconds (default 60),
+#                                FUZZ_JOBS at a time (default 1)
 #   make fuzz-build              only build them, into $(O)/tests/fuzz/
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -I$(srctree) -I$(srctree)/tests/fuzz
@@ -35,7 +37,7 @@ fuzz-build: $(fuzz-bins)
 
 fuzz:
 	$(Q)SRC=$(srctree) WORK=$(objtree)/fuzz-work FUZZ_O=$(objtree) \
-		FUZZ_SECONDS=$(FUZZ_SECONDS) $(srctree)/tests/fuzz/run.sh
+		FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) $(srctree)/tests/fuzz/run.sh
 
 # By name: in an in-tree build $(objtree)/tests/fuzz holds the sources.
 fuzz-clean:

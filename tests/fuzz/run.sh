@@ -32,15 +32,13 @@ if ! kmake "$fobj" -j2 fuzz-build; then
 	finish
 fi
 
-printf '    %-11s %6s %10s %8s %7s %7s %6s  %s\n' target secs execs exec/s cov ft corpus result
-for bin in "$fobj"/tests/fuzz/fuzz_*; do
-	[ -x "$bin" ] || continue
-	name=${bin##*/fuzz_}
-	seeds=$SRC/tests/fuzz/corpus/$name
-	scratch=$WORK/corpus/$name
-	log=$WORK/$name.log
+# One target: its result row (and, on a crash, the evidence) goes to
+# $WORK/<name>.res, its status is the fuzzer's.
+run_one()
+{
+	local bin=$1 name=${1##*/fuzz_} maxlen rc execs rate last cov ft corp res f
+	local seeds=$SRC/tests/fuzz/corpus/$name scratch=$WORK/corpus/$name log=$WORK/$name.log
 	mkdir -p "$scratch" "$WORK/crashes"
-	[ -d "$seeds" ] || fail "$name: no seed corpus in tests/fuzz/corpus/$name/"
 	case $name in
 	boot) maxlen=16384 ;;
 	virt*) maxlen=8192 ;;
@@ -61,15 +59,46 @@ for bin in "$fobj"/tests/fuzz/fuzz_*; do
 	else
 		res="CRASH (status $rc)"
 	fi
-	printf '    %-11s %6s %10s %8s %7s %7s %6s  %s\n' "$name" "$secs" "${execs:--}" \
-		"${rate:--}" "${cov:--}" "${ft:--}" "${corp:--}" "$res"
-	if [ $rc -ne 0 ]; then
-		grep -E -A30 '^==[0-9]+==ERROR|runtime error|^fuzz: |deadly signal|ERROR: libFuzzer' \
-			"$log" | head -40 | sed 's/^/      | /'
-		for f in "$WORK/crashes/$name-"*; do
-			[ -e "$f" ] && echo "      | input: $f"
-		done
+	{
+		printf '    %-11s %6s %10s %8s %7s %7s %6s  %s\n' "$name" "$secs" "${execs:--}" \
+			"${rate:--}" "${cov:--}" "${ft:--}" "${corp:--}" "$res"
+		if [ $rc -ne 0 ]; then
+			grep -E -A30 '^==[0-9]+==ERROR|runtime error|^fuzz: |deadly signal|ERROR: libFuzzer' \
+				"$log" | head -40 | sed 's/^/      | /'
+			for f in "$WORK/crashes/$name-"*; do
+				[ -e "$f" ] && echo "      | input: $f"
+			done
+		fi
+	} >"$WORK/$name.res"
+	return $rc
+}
+
+# FUZZ_JOBS targets at a time (make fuzz FUZZ_JOBS=N; default 1), each for
+# FUZZ_SECONDS; the rows come out in target order.
+jobs=${FUZZ_JOBS:-1}
+case $jobs in '' | *[!0-9]* | 0) echo "FUZZ_JOBS=$jobs: give a number of parallel targets, 1 or more"; exit 2 ;; esac
+bins=()
+for bin in "$fobj"/tests/fuzz/fuzz_*; do
+	[ -x "$bin" ] && bins+=("$bin")
+done
+declare -A pid_of
+for bin in "${bins[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	run_one "$bin" &
+	pid_of[$bin]=$!
+done
+
+printf '    %-11s %6s %10s %8s %7s %7s %6s  %s\n' target secs execs exec/s cov ft corpus result
+for bin in "${bins[@]}"; do
+	name=${bin##*/fuzz_}
+	wait "${pid_of[$bin]}"
+	rc=$?
+	seeds=$SRC/tests/fuzz/corpus/$name
+	[ -d "$seeds" ] || fail "$name: no seed corpus in tests/fuzz/corpus/$name/"
+	cat "$WORK/$name.res"
+	[ $rc -eq 0 ] ||
 		fail "$name: crashed: reproduce with $bin <input>; add the input to $seeds/ once fixed"
-	fi
 done
 finish
