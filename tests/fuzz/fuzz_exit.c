@@ -33,13 +33,13 @@
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/virtio.h"
 #include "fuzz.h"
+#include "fuzz_blk_image.h"
 #include "fuzz_pio_devices.h"
 #include "tests/unit/virtq_fake.h"
 
 #define RUN_SIZE (3 * 4096) /* what KVM_GET_VCPU_MMAP_SIZE gives (x86, no dirty ring) */
 #define KVM_PIO_OFFSET 4096 /* KVM_PIO_PAGE_OFFSET * PAGE_SIZE */
 #define RAM_LOW (64u << 10)
-#define IMAGE_SIZE (64 << 10)
 #define CANARY 0xa5
 
 static const uint16_t ports[] = {
@@ -117,23 +117,11 @@ static struct serial8250 *create_devices(void)
 {
 	static const struct virtio_slot slot = { 0, PLAT_VIRTIO_MMIO_BASE, PLAT_VIRTIO_GSI_BASE,
 						 NULL };
-	static int image = -1;
 	struct serial8250 *uart;
 	uint32_t zero = 0;
 
 	uart = create_pio_devices();
-	if (image < 0) {
-		char path[64];
-
-		image = memfd_create("fuzz-blk", MFD_CLOEXEC);
-		if (image < 0 || ftruncate(image, IMAGE_SIZE))
-			abort();
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", image);
-		if (virtio_blk_create(&slot, 0, path, false, "fuzz-exit"))
-			abort();
-	}
-	if (ftruncate(image, 0) || ftruncate(image, IMAGE_SIZE))
-		abort();
+	fuzz_blk_image(&slot, "fuzz-exit");
 	/* The virtio window lives across inputs: not in opaques[]. */
 	if (__real_bus_register(BUS_MMIO, slot.base, VIRTIO_MMIO_SIZE, &virtio_mmio_ops, blk,
 				blk->name))

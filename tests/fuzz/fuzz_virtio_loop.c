@@ -11,9 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz_blk_image.h"
 #include "fuzz_loop.h"
-
-#define IMAGE_SIZE (64 << 10)
 
 ssize_t __real_preadv(int fd, const struct iovec *iov, int cnt, off_t off);
 ssize_t __real_pwritev(int fd, const struct iovec *iov, int cnt, off_t off);
@@ -67,23 +66,11 @@ static void fuzz_loop_backend_check(unsigned long ratelimited_lines)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct virtio_slot slot = { 0, 0xd0000000, 16, &fl_mem };
-	static int image = -1;
 
-	if (image < 0) {
-		char path[64];
-
-		image = memfd_create("fuzz-blk", MFD_CLOEXEC);
-		if (image < 0 || ftruncate(image, IMAGE_SIZE))
-			abort();
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", image);
-		if (virtio_blk_create(&slot, 0, path, false, "fuzz-serial"))
-			abort();
+	if (fuzz_blk_image(&slot, "fuzz-serial")) {
 		fuzz_loop_start();
 		fuzz_loop_use(0);
 	}
-	/* A fresh, empty image: what one input writes, the next does not read. */
-	if (ftruncate(image, 0) || ftruncate(image, IMAGE_SIZE))
-		abort();
 	fuzz_loop_run(data, size);
 	return 0;
 }
