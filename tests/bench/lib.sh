@@ -6,8 +6,17 @@
 PY=/usr/bin/python3
 STATS="$PY $SRC/tests/bench/stats.py"
 MEASURE=$BENCH_BIN/measure
+# Where the VMMs run (run.sh): BENCH_MODE direct (this machine's /dev/kvm)
+# or nested (in L1, tests/bench/l1-direct), where everything takes
+# BENCH_SLOW times longer. BENCH_PHASE: all, or build (only the builds,
+# on the machine) then run (only the runs, in L1, of the images that
+# l1-direct copied to BENCH_IMG in L1's RAM).
+BENCH_MODE=${BENCH_MODE:-direct}
+BENCH_SLOW=${BENCH_SLOW:-1}
+BENCH_PHASE=${BENCH_PHASE:-all}
+BENCH_IMG=${BENCH_IMG:-$BENCH_DIR/build}
 # The probe guest of the bench builds (all built from the same sources).
-PROBE=$BENCH_DIR/build/probe-report/tests/guest/probe.bzImage
+PROBE=${BENCH_PROBE:-$BENCH_DIR/build/probe-report/tests/guest/probe.bzImage}
 GUEST_MB=256
 
 err() { echo "bench: error: $*" >&2; }
@@ -15,10 +24,15 @@ err() { echo "bench: error: $*" >&2; }
 
 # build_keel <name> <config lines...>: tiny_defconfig with the lines (which
 # replace its own values), image in $BENCH_DIR/build/<name>/keel; quiet
-# unless it fails.
+# unless it fails. In the run phase: only that the image is there.
 build_keel() {
 	local name=$1 dir=$BENCH_DIR/build/$1
 	shift
+	if [ "$BENCH_PHASE" = run ]; then
+		[ -x "$BENCH_IMG/$name/keel" ] && return 0
+		err "no keel image $BENCH_IMG/$name/keel (the build phase makes it)"
+		return 1
+	fi
 	mkdir -p "$dir"
 	derive_defconfig "$SRC/configs/tiny_defconfig" "$dir.defconfig" 0 "$@"
 	if ! { make -C "$SRC" O="$dir" defconfig DEFCONFIG="$dir.defconfig" &&
@@ -36,10 +50,22 @@ build_probe_keel() {
 		"CONFIG_GUEST_CMDLINE=\"$2\"" CONFIG_TRACE_BOOT=y
 }
 
-# QEMU: the peer. have_qemu says loudly when it is missing.
+# bench_built: the end of a script's builds; in the build phase, its end
+bench_built() { [ "$BENCH_PHASE" != build ] || exit 0; }
+
+# bench_row <metric> <unit> <keel> <peer|-> <peer_value|-> <goal|-> <n>: one
+# row of results.csv, the metric named with the mode that measured it
+bench_row() {
+	local metric=$1
+	shift
+	$STATS row "$BENCH_CSV" "$metric [$BENCH_MODE]" "$@"
+}
+
+# QEMU: the peer (a command: l1-direct's runs it from L1's RAM). have_qemu
+# says loudly when it is missing.
 QEMU=${BENCH_QEMU:-qemu-system-x86_64}
 have_qemu() {
-	if command -v "$QEMU" >/dev/null 2>&1; then
+	if command -v "${QEMU##* }" >/dev/null 2>&1 || [ -x "${QEMU##* }" ]; then
 		return 0
 	fi
 	echo "bench: WARNING: $QEMU is not installed (Debian qemu-system-x86, 'make deps'):" \

@@ -8,6 +8,7 @@ set -u
 
 build_probe_keel probe-report "console=ttyS0 quiet" || exit 1
 build_probe_keel probe-hold "console=ttyS0 quiet probe.bench=hold" || exit 1
+bench_built
 qemu=0
 have_qemu && qemu=1
 W=$BENCH_DIR/work/memory
@@ -28,12 +29,12 @@ held() {
 k_over="" k_touch="" q_over="" q_touch=""
 for _ in $(seq "$BENCH_RUNS"); do
 	out=$W/keel.out
-	m=$("$MEASURE" -o "$out" -e "$W/keel.err" -w "bench: hold" -g "$GUEST_MB" -t 60 -- \
-		"$BENCH_DIR/build/probe-hold/keel") && held keel || exit 1
+	m=$("$MEASURE" -o "$out" -e "$W/keel.err" -w "bench: hold" -g "$GUEST_MB" -t $((60 * BENCH_SLOW)) -- \
+		"$BENCH_IMG/probe-hold/keel") && held keel || exit 1
 	k_over="$k_over $over" k_touch="$k_touch $touched"
 	if [ $qemu = 1 ]; then
 		out=$W/qemu.out
-		m=$("$MEASURE" -o "$out" -e "$W/qemu.err" -w "bench: hold" -g "$GUEST_MB" -t 60 -- \
+		m=$("$MEASURE" -o "$out" -e "$W/qemu.err" -w "bench: hold" -g "$GUEST_MB" -t $((60 * BENCH_SLOW)) -- \
 			sh -c "exec $(qemu_probe "console=ttyS0 quiet probe.bench=hold")") &&
 			held qemu || exit 1
 		q_over="$q_over $over" q_touch="$q_touch $touched"
@@ -46,9 +47,9 @@ qv() { if [ $qemu = 1 ]; then mib "$1"; else echo -; fi; }
 peer=-
 [ "$qemu" = 1 ] && peer="qemu-microvm"
 N=$BENCH_RUNS
-$STATS row "$BENCH_CSV" "memory: peak RSS - guest RAM touched" MiB "$(mib "$k_over")" "$peer" \
+bench_row "memory: peak RSS - guest RAM touched" MiB "$(mib "$k_over")" "$peer" \
 	"$(qv "$q_over")" "<=0.1" "$N"
-$STATS row "$BENCH_CSV" "memory: peak RSS - guest RAM touched" MiB "$(mib "$k_over")" - - \
+bench_row "memory: peak RSS - guest RAM touched" MiB "$(mib "$k_over")" - - \
 	"<=2MiB" "$N"
-$STATS row "$BENCH_CSV" "memory: guest RAM touched" MiB "$(mib "$k_touch")" "$peer" \
+bench_row "memory: guest RAM touched" MiB "$(mib "$k_touch")" "$peer" \
 	"$(qv "$q_touch")" - "$N"

@@ -12,6 +12,7 @@ set -u
 
 build_probe_keel probe-report "console=ttyS0 quiet" || exit 1
 build_probe_keel probe-pio0 "console=ttyS0 quiet probe.bench=pio:0" || exit 1
+bench_built
 qemu=0
 have_qemu && qemu=1
 W=$BENCH_DIR/work/startup
@@ -22,7 +23,7 @@ first="" q_first="" k_rep="" q_rep="" k_min="" q_min=""
 for _ in $(seq "$BENCH_RUNS"); do
 	out=$W/keel-report.out
 	run_checked "keel (probe report)" "probe: end" -o "$out" -e "$W/keel.err" -- \
-		"$BENCH_DIR/build/probe-report/keel" || exit 1
+		"$BENCH_IMG/probe-report/keel" || exit 1
 	k_rep="$k_rep $(field wall_ns "$m")"
 	t=$(sed -n 's/^keel: trace: first-kvm-run monotonic=//p' "$W/keel.err")
 	[ -n "$t" ] || { err "no 'trace: first-kvm-run' line from keel (TRACE_BOOT)"; exit 1; }
@@ -35,7 +36,7 @@ for _ in $(seq "$BENCH_RUNS"); do
 	fi
 	out=$W/keel-pio0.out
 	run_checked "keel (probe pio:0)" "probe: end" -o "$out" -e "$W/keel.err" -- \
-		"$BENCH_DIR/build/probe-pio0/keel" || exit 1
+		"$BENCH_IMG/probe-pio0/keel" || exit 1
 	k_min="$k_min $(field wall_ns "$m")"
 	if [ $qemu = 1 ]; then
 		out=$W/qemu-pio0.out
@@ -61,9 +62,9 @@ qv() { if [ $qemu = 1 ]; then ms "$1"; else echo -; fi; }
 peer=-
 [ "$qemu" = 1 ] && peer="qemu-microvm"
 N=$BENCH_RUNS
-$STATS row "$BENCH_CSV" "start-up: exec to first KVM_RUN" ms "$(ms "$first")" "$peer" \
+bench_row "start-up: exec to first KVM_RUN" ms "$(ms "$first")" "$peer" \
 	"$(qv "$q_first")" - "$N"
-$STATS row "$BENCH_CSV" "start-up: exec to exit (probe report)" ms "$(ms "$k_rep")" "$peer" \
+bench_row "start-up: exec to exit (probe report)" ms "$(ms "$k_rep")" "$peer" \
 	"$(qv "$q_rep")" "<=0.3" "$N"
-$STATS row "$BENCH_CSV" "start-up: exec to exit (probe pio:0)" ms "$(ms "$k_min")" "$peer" \
+bench_row "start-up: exec to exit (probe pio:0)" ms "$(ms "$k_min")" "$peer" \
 	"$(qv "$q_min")" - "$N"

@@ -8,8 +8,14 @@
       ratio, "<=X<unit>" (e.g. "<=2MiB") on Keel's own value; "-": none
   stats.py table CSV                         the table, as text
   stats.py chart CSV DATAFILE                the ratios for gnuplot
+  stats.py exits LOG FOLDER CSV              the exits per boot of the
+      nested exits case (tests/bench/nested-l1: its console LOG, the
+      FOLDER of its exits.<vmm>.<run>.hist): per VMM, the median over its
+      counted runs of each reason, port, MMIO page and MSR, as CSV
+      (vmm,kind,item,count,runs) and as a table on stdout
 """
 import csv
+import glob
 import re
 import statistics
 import sys
@@ -100,6 +106,120 @@ def chart(path, data):
             i += 1
 
 
+# SVM exit codes (AMD APM vol. 2, appendix C), as L1's kvm_exit event
+# gives them: the L1 of tests/e2e/run-nested is an AMD (SVM) host.
+SVM_EXITS = {0x060: "external interrupt", 0x061: "NMI", 0x063: "INIT",
+             0x064: "interrupt window (VINTR)", 0x06e: "RDTSC", 0x072: "CPUID",
+             0x077: "PAUSE", 0x078: "HLT", 0x079: "INVLPG", 0x07b: "I/O port",
+             0x07c: "MSR", 0x07f: "shutdown", 0x081: "VMMCALL", 0x087: "RDTSCP",
+             0x089: "WBINVD", 0x08d: "XSETBV", 0x400: "nested page fault (RAM, MMIO)"}
+
+
+def svm_exit(code):
+    if code in SVM_EXITS:
+        return SVM_EXITS[code]
+    if code < 0x10:
+        return "CR%d read" % code
+    if code < 0x20:
+        return "CR%d write" % (code - 0x10)
+    if code < 0x40:
+        return "DR%d %s" % (code & 0xf, "read" if code < 0x30 else "write")
+    if code < 0x60:
+        return "exception %d" % (code - 0x40)
+    return "exit %#x" % code
+
+
+BEGIN_END = re.compile(r"\[[0-9.]+\] E2E-BENCH-(BEGIN|END) exits (\S+) (\d+)(?: status (\d+))?")
+
+
+def exit_items(key, entry):
+    """(kind, item) and count of one histogram entry, or None"""
+    f = dict(re.findall(r"(\w+): +(\d+)", entry))
+    n = int(f.pop("hitcount"))
+    if key == "kvm_exit:exit_reason":
+        return ("reason", svm_exit(int(f["exit_reason"]))), n
+    if key == "kvm_exit:info1":  # SVM IOIO EXITINFO1: port, IN bit 0, size
+        v = int(f["info1"])
+        size = {1: 1, 2: 2, 4: 4}.get(v >> 4 & 7, 0)
+        return ("port", "%#06x %s%d" % (v >> 16, "in" if v & 1 else "out", 8 * size)), n
+    if key == "kvm_exit:info2":
+        return ("mmio", "%#x" % (int(f["info2"]) & ~0xfff)), n
+    if key == "kvm_msr:ecx,write":
+        return ("msr", "%#x %s" % (int(f["ecx"]), "write" if f["write"] != "0" else "read")), n
+    return None
+
+
+def hist_file(path):
+    """the counts of one exits.<vmm>.<run>.hist (ftrace hist files of the
+    kvm_exit and kvm_msr events, one after the other)"""
+    c, key = {}, None
+    for line in open(path, errors="replace"):
+        m = re.match(r"# trigger info: hist:keys=([^:]*):", line)
+        if m:
+            ev = "kvm_msr" if "ecx" in m.group(1) else "kvm_exit"
+            key = ev + ":" + m.group(1)
+            continue
+        m = re.match(r" *Dropped: *([1-9][0-9]*)", line)
+        if m:
+            c[("dropped", key)] = c.get(("dropped", key), 0) + int(m.group(1))
+        elif line.startswith("{") and key:
+            it = exit_items(key, line)
+            if it:
+                c[it[0]] = c.get(it[0], 0) + it[1]
+    return c
+
+
+def count(n):
+    return "%d" % n if n == int(n) else "%.1f" % n
+
+
+def exits(log, folder, out):
+    counts, status = {}, {}
+    for line in open(log, errors="replace"):
+        m = BEGIN_END.match(line)
+        if m and m.group(1) == "END":
+            status[(m.group(2), m.group(3))] = int(m.group(4))
+    for path in glob.glob(folder + "/exits.*.hist"):
+        vmm, run = path.rsplit("/", 1)[1].split(".")[1:3]
+        counts[(vmm, run)] = hist_file(path)
+    # run 0 is the warm-up; a run counts when its VMM ended with status 0
+    runs = {}
+    for (vmm, run), c in counts.items():
+        if run != "0" and status.get((vmm, run)) == 0:
+            runs.setdefault(vmm, []).append(c)
+    if not runs:
+        sys.exit("stats.py: exits: no counted run in " + log)
+    vmms = [v for v in ("keel", "microvm", "pc") if v in runs] + \
+        sorted(v for v in runs if v not in ("keel", "microvm", "pc"))
+    med = {}
+    for v in vmms:
+        items = set().union(*runs[v])
+        for it in items:
+            med[(v,) + it] = statistics.median(c.get(it, 0) for c in runs[v])
+        med[(v, "total", "exits")] = statistics.median(
+            sum(n for (k, _), n in c.items() if k == "reason") for c in runs[v])
+    with open(out, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["vmm", "kind", "item", "count", "runs"])
+        for (v, k, item), n in sorted(med.items()):
+            w.writerow([v, k, item, count(n), len(runs[v])])
+    for kind, title in (("total", "exits per boot"), ("reason", "by reason"),
+                        ("port", "I/O port exits by port"),
+                        ("mmio", "MMIO page faults by 4 KiB page (above 3 GiB)"),
+                        ("msr", "MSR exits by MSR"), ("dropped", "DROPPED entries")):
+        items = sorted({i for (_, k, i) in med if k == kind},
+                       key=lambda i: -max(med.get((v, kind, i), 0) for v in vmms))
+        if not items:
+            continue
+        print("%-44s %s" % (title, " ".join("%9s" % v for v in vmms)))
+        for i in items[:25]:
+            print("  %-42s %s" % (i, " ".join("%9s" % count(med.get((v, kind, i), 0))
+                                             for v in vmms)))
+        if len(items) > 25:
+            print("  (%d more in %s)" % (len(items) - 25, out))
+    print("medians over %s counted runs" % ", ".join("%s %d" % (v, len(runs[v])) for v in vmms))
+
+
 def main(a):
     if len(a) >= 2 and a[0] == "median":
         print(repr(statistics.median(float(x) for x in a[1:])))
@@ -109,6 +229,8 @@ def main(a):
         table(a[1])
     elif len(a) == 3 and a[0] == "chart":
         chart(a[1], a[2])
+    elif len(a) == 4 and a[0] == "exits":
+        exits(a[1], a[2], a[3])
     else:
         sys.exit(__doc__)
 
