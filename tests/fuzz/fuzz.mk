@@ -19,7 +19,7 @@ fuzz_boot-srcs := arch/x86/boot.c core/memory.c
 fuzz_pio-srcs := core/bus.c devices/serial8250.c devices/i8042.c devices/rtc_cmos.c \
 	devices/acpi_pm.c devices/pci_host.c
 fuzz_pio-ldflags := -Wl,--wrap=bus_register
-fuzz_console-srcs := core/console.c
+fuzz_console-srcs := core/console.c tests/unit/host_stubs.c
 fuzz-targets := boot pio console
 
 # The virtio targets, once their sources are in the tree.

@@ -48,16 +48,9 @@
 #define SINK_ALL 255
 #define TYPED_MAX (64 << 10) /* a pipe's default capacity */
 
-/* ---- the VMM around console.c ---- */
+/* ---- the VMM around console.c (fd_pin: tests/unit/host_stubs.c) ---- */
 
 static bool fc_raw;
-
-int fd_pin(int fd, int num, const char *what)
-{
-	(void)num;
-	(void)what;
-	return fd; /* no fixed numbers in a test process */
-}
 
 bool tty_raw(void)
 {

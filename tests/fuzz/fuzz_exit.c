@@ -64,14 +64,6 @@ void arch_dump_vcpu(struct vcpu *vcpu)
 	dumps++;
 }
 
-/* A test process has no fixed descriptor numbers (core/fds.h). */
-int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
-{
-	(void)slot;
-	(void)n;
-	return fd;
-}
-
 int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 {
 	vqf_dev_lock_init(dev);

@@ -44,7 +44,7 @@ static int fv_watch_fd = -1;
 /* The device's own host-side event (net: a frame arrives); in is the input. */
 static void fuzz_virtio_host_event(struct virtio_dev *dev, struct fuzz_in *in);
 
-/* ---- what virtio.c provides ---- */
+/* ---- what virtio.c provides (virtio_pin_fd: tests/unit/host_stubs.c) ---- */
 
 void virtio_dev_kick(struct virtio_dev *dev, unsigned int q)
 {
@@ -57,13 +57,6 @@ void virtio_dev_irq(struct virtio_dev *dev)
 {
 	(void)dev;
 	fv_irqs++;
-}
-
-int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
-{
-	(void)slot;
-	(void)n;
-	return fd; /* no fixed numbers in a test process */
 }
 
 /* The device thread's next turn: as a kick here. */

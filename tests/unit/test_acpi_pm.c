@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "core/bus.h"
-#include "core/irq.h"
 #include "core/vm_exit.h"
 #include "devices/acpi_pm.h"
+#include "pio_dev.h"
 #include "unit.h"
 
 #define SLEEP_CTL 0x600
@@ -21,37 +21,6 @@
 #define S5_TYP 5
 #define SLP_EN 0x20
 #define WAK_STS 0x80
-
-static unsigned int irq_calls;
-
-void irq_set_level(unsigned int gsi, int level)
-{
-	(void)gsi;
-	(void)level;
-	irq_calls++;
-}
-
-static unsigned int stops;
-static enum keel_exit last_stop = KEEL_EXIT_ERROR;
-
-void vm_request_stop(enum keel_exit status)
-{
-	stops++;
-	last_stop = status;
-}
-
-static uint8_t in(uint16_t port)
-{
-	uint8_t v = 0;
-
-	bus_access(BUS_PIO, port, &v, 1, false);
-	return v;
-}
-
-static void out(uint16_t port, uint8_t v)
-{
-	bus_access(BUS_PIO, port, &v, 1, true);
-}
 
 static uint8_t sleep_val(unsigned int typ, int en)
 {

@@ -22,22 +22,13 @@
 #include <unistd.h>
 
 #include "core/console.h"
-#include "core/fds.h"
 #include "core/tty.h"
 #include "core/vm_exit.h"
 #include "unit.h"
 
-/* ---- stubs ---- */
+/* ---- stubs (fd_pin: host_stubs.c) ---- */
 
 static int stops, stop_status = -1;
-
-/* A test process has no fixed descriptor numbers. */
-int fd_pin(int fd, int num, const char *what)
-{
-	(void)num;
-	(void)what;
-	return fd;
-}
 
 void vm_request_stop(enum keel_exit status)
 {

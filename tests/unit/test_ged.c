@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "core/bus.h"
-#include "core/fds.h"
 #include "core/irq.h"
 #include "devices/ged.h"
 #include "unit.h"
@@ -18,14 +17,6 @@
 
 static int irqfd = -1;
 static unsigned int irqfd_gsi;
-
-/* core/fds.c outside a boot: the descriptor stays where it is */
-int fd_pin(int fd, int num, const char *what)
-{
-	(void)num;
-	(void)what;
-	return fd;
-}
 
 int irq_add_irqfd(int fd, unsigned int gsi)
 {

@@ -3,46 +3,15 @@
 #include <stdint.h>
 
 #include "core/bus.h"
-#include "core/irq.h"
 #include "core/vm_exit.h"
 #include "devices/i8042.h"
+#include "pio_dev.h"
 #include "unit.h"
 
 #define DATA 0x60
 #define CMD 0x64
 #define STS_OBF 0x01
 #define STS_IBF 0x02
-
-static unsigned int irq_calls;
-
-void irq_set_level(unsigned int gsi, int level)
-{
-	(void)gsi;
-	(void)level;
-	irq_calls++;
-}
-
-static unsigned int stops;
-static enum keel_exit last_stop = KEEL_EXIT_ERROR;
-
-void vm_request_stop(enum keel_exit status)
-{
-	stops++;
-	last_stop = status;
-}
-
-static uint8_t in(uint16_t port)
-{
-	uint8_t v = 0;
-
-	bus_access(BUS_PIO, port, &v, 1, false);
-	return v;
-}
-
-static void out(uint16_t port, uint8_t v)
-{
-	bus_access(BUS_PIO, port, &v, 1, true);
-}
 
 /* What Linux's kb_wait() + reboot=kbd does. */
 static void linux_kbd_reset(void)

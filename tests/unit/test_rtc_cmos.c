@@ -9,9 +9,8 @@
 #include <time.h>
 
 #include "core/bus.h"
-#include "core/irq.h"
-#include "core/vm_exit.h"
 #include "devices/rtc_cmos.h"
+#include "pio_dev.h"
 #include "unit.h"
 
 #define INDEX 0x70
@@ -26,21 +25,6 @@
 #define B_SET 0x80
 #define B_BINARY 0x04
 #define B_24H 0x02
-
-static unsigned int irq_calls, stops;
-
-void irq_set_level(unsigned int gsi, int level)
-{
-	(void)gsi;
-	(void)level;
-	irq_calls++;
-}
-
-void vm_request_stop(enum keel_exit status)
-{
-	(void)status;
-	stops++;
-}
 
 static uint8_t cmos_read(uint8_t reg)
 {

@@ -37,15 +37,7 @@ static struct virtio_dev *dev;
 static atomic_bool done;
 static atomic_uint served;
 
-/* ---- stubs for virtio.c ---- */
-
-/* A test process has no fixed descriptor numbers (core/fds.h). */
-int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
-{
-	(void)slot;
-	(void)n;
-	return fd;
-}
+/* ---- stubs for virtio.c (the rest: host_stubs.c, virtio_stubs.c) ---- */
 
 int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
 {
@@ -54,28 +46,6 @@ int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
 	d->mem = &mem;
 	dev = d;
 	return 0;
-}
-
-void virtio_dev_kick(struct virtio_dev *d, unsigned int q)
-{
-	(void)d;
-	(void)q;
-}
-
-void virtio_dev_irq(struct virtio_dev *d)
-{
-	(void)d;
-}
-
-void virtio_dev_resume(struct virtio_dev *d, unsigned int q)
-{
-	(void)d;
-	(void)q;
-}
-
-bool virtio_dev_stopping(void)
-{
-	return false;
 }
 
 /* ---- the vCPU: reset and bring the device up again ---- */

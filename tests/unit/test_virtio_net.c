@@ -77,13 +77,6 @@ int virtio_dev_add_fd(struct virtio_dev *dev, int fd, uint32_t epoll_events)
 	return 0;
 }
 
-int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
-{
-	(void)slot;
-	(void)n;
-	return fd; /* no fixed numbers in a test process */
-}
-
 int virtio_dev_register(struct virtio_dev *dev, const struct virtio_slot *slot)
 {
 	(void)dev;
@@ -95,13 +88,6 @@ void virtio_dev_resume(struct virtio_dev *dev, unsigned int q)
 {
 	(void)dev;
 	(void)q;
-}
-
-int tap_open(const char *name, bool vnet_hdr)
-{
-	(void)name;
-	(void)vnet_hdr;
-	return -1;
 }
 
 int tap_set_offload(int fd, unsigned int flags)

@@ -35,57 +35,12 @@ static atomic_bool done;
 static atomic_uint turns, sent_by_guest;
 static int peer = -1;
 
-/* ---- stubs for virtio.c and tap.c ---- */
-
-/* A test process has no fixed descriptor numbers (core/fds.h). */
-int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
-{
-	(void)slot;
-	(void)n;
-	return fd;
-}
+/* ---- stubs for virtio.c and tap.c (the rest: host_stubs.c, virtio_stubs.c) ---- */
 
 int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
 {
 	(void)d;
 	(void)slot;
-	return -1;
-}
-
-int virtio_dev_add_fd(struct virtio_dev *d, int fd, uint32_t epoll_events)
-{
-	(void)d;
-	(void)fd;
-	(void)epoll_events;
-	return 0;
-}
-
-void virtio_dev_kick(struct virtio_dev *d, unsigned int q)
-{
-	(void)d;
-	(void)q;
-}
-
-void virtio_dev_irq(struct virtio_dev *d)
-{
-	(void)d;
-}
-
-void virtio_dev_resume(struct virtio_dev *d, unsigned int q)
-{
-	(void)d;
-	(void)q;
-}
-
-bool virtio_dev_stopping(void)
-{
-	return false;
-}
-
-int tap_open(const char *name, bool vnet_hdr)
-{
-	(void)name;
-	(void)vnet_hdr;
 	return -1;
 }
 

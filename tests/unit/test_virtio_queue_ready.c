@@ -11,7 +11,8 @@
  * new ring's own chains put it.
  *
  * virtio.c is replaced by stubs: register sets up the lock and guest RAM,
- * kicks and interrupts are counted; the device thread is this thread.
+ * kicks and interrupts are dropped (virtio_stubs.c); the device thread is
+ * this thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,17 +42,8 @@ static struct guest_mem mem;
 static struct virtio_dev *dev;
 static struct virtio_dev *devs[8]; /* every device made: still reachable for LSan */
 static unsigned int nr_devs;
-static unsigned int kicks;
 
-/* ---- stubs for virtio.c ---- */
-
-/* A test process has no fixed descriptor numbers (core/fds.h). */
-int virtio_pin_fd(const struct virtio_slot *slot, unsigned int n, int fd)
-{
-	(void)slot;
-	(void)n;
-	return fd;
-}
+/* ---- stubs for virtio.c and tap.c (the rest: host_stubs.c, virtio_stubs.c) ---- */
 
 int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
 {
@@ -63,44 +55,6 @@ int virtio_dev_register(struct virtio_dev *d, const struct virtio_slot *slot)
 	if (nr_devs < 8)
 		devs[nr_devs++] = d;
 	return 0;
-}
-
-int virtio_dev_add_fd(struct virtio_dev *d, int fd, uint32_t epoll_events)
-{
-	(void)d;
-	(void)fd;
-	(void)epoll_events;
-	return 0;
-}
-
-void virtio_dev_kick(struct virtio_dev *d, unsigned int q)
-{
-	(void)d;
-	(void)q;
-	kicks++;
-}
-
-void virtio_dev_irq(struct virtio_dev *d)
-{
-	(void)d;
-}
-
-void virtio_dev_resume(struct virtio_dev *d, unsigned int q)
-{
-	(void)d;
-	(void)q;
-}
-
-bool virtio_dev_stopping(void)
-{
-	return false;
-}
-
-int tap_open(const char *name, bool vnet_hdr)
-{
-	(void)name;
-	(void)vnet_hdr;
-	return -1;
 }
 
 int tap_set_offload(int fd, unsigned int flags)
