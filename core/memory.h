@@ -23,6 +23,7 @@ struct guest_mem_layout {
 	uint64_t hole_start;
 	uint64_t hole_end;
 	bool hugepages;
+	bool thp; /* 2 MiB aligned, MADV_HUGEPAGE (not with hugepages) */
 	bool lock;
 };
 

@@ -114,6 +114,7 @@ int vm_create(struct vm *vm)
 	struct guest_mem_layout layout = {
 		.size = (uint64_t)CONFIG_GUEST_MEM_MB << 20,
 		.hugepages = IS_ENABLED(CONFIG_GUEST_HUGEPAGES),
+		.thp = IS_ENABLED(CONFIG_GUEST_THP),
 		.lock = IS_ENABLED(CONFIG_GUEST_MLOCK),
 	};
 	int sz;

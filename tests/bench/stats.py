@@ -108,9 +108,9 @@ def chart(path, data):
 
 # SVM exit codes (AMD APM vol. 2, appendix C), as L1's kvm_exit event
 # gives them: the L1 of tests/e2e/run-nested is an AMD (SVM) host.
-SVM_EXITS = {0x060: "external interrupt", 0x061: "NMI", 0x063: "INIT",
+SVM_EXITS = {0x060: "external interrupt", 0x061: "NMI", 0x063: "INIT", 0x065: "CR0 selective write",
              0x064: "interrupt window (VINTR)", 0x06e: "RDTSC", 0x072: "CPUID",
-             0x077: "PAUSE", 0x078: "HLT", 0x079: "INVLPG", 0x07b: "I/O port",
+             0x073: "RSM", 0x077: "PAUSE", 0x078: "HLT", 0x079: "INVLPG", 0x07b: "I/O port",
              0x07c: "MSR", 0x07f: "shutdown", 0x081: "VMMCALL", 0x087: "RDTSCP",
              0x089: "WBINVD", 0x08d: "XSETBV", 0x400: "nested page fault (RAM, MMIO)"}
 
@@ -199,7 +199,7 @@ def exits(log, folder, out):
         med[(v, "total", "exits")] = statistics.median(
             sum(n for (k, _), n in c.items() if k == "reason") for c in runs[v])
     with open(out, "w", newline="") as f:
-        w = csv.writer(f)
+        w = csv.writer(f, lineterminator="\n")
         w.writerow(["vmm", "kind", "item", "count", "runs"])
         for (v, k, item), n in sorted(med.items()):
             w.writerow([v, k, item, count(n), len(runs[v])])
