@@ -132,7 +132,7 @@ for kind in $CASES; do
 			continue
 		}
 		run_case boot nested-boot || failed=1
-		row boot boot_s s "nested Linux boot: exec to init" microvm "<=0.8"
+		row boot boot_s s "nested Linux boot: exec to init" microvm "<=0.5"
 		row boot boot_s s "nested Linux boot: exec to init" pc -
 		;;
 	io)
