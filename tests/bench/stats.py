@@ -7,7 +7,7 @@
       append one row; ratio = KEEL/PEER_VALUE; GOAL "<=X" is on the
       ratio, "<=X<unit>" (e.g. "<=2MiB") on Keel's own value; "-": none
   stats.py table CSV                         the table, as text
-  stats.py chart CSV DATAFILE                the ratios for gnuplot
+  stats.py chart CSV DATAFILE                Keel's advantage per row, for gnuplot
   stats.py exits LOG FOLDER CSV              the exits per boot of the
       nested exits case (tests/bench/nested-l1: its console LOG, the
       FOLDER of its exits.<vmm>.<run>.hist): per VMM, the median over its
@@ -89,20 +89,33 @@ def table(path):
     print("\n".join(out))
 
 
+# Units where more is better for Keel (throughputs); in every other row
+# (times, sizes, counts) less is.
+HIGHER_IS_BETTER = ("MB/s", "Mbit/s", "IOPS")
+
+
 def chart(path, data):
-    """index, label, ratio, goal (or -1), bar colour (goal met, missed, none):
-    one line per row that has a ratio."""
+    """index, label, Keel's advantage, its goal (or -1), bar colour (goal
+    met, missed, none): one line per row that has a ratio. The advantage
+    reads one way on every row, higher is better: peer / Keel for times,
+    sizes and counts, Keel / peer for throughputs; a goal "<=X" on a
+    time's ratio is an advantage of at least 1/X."""
     with open(data, "w") as f:
         i = 0
         for r in rows(path):
             ratio = num(r["ratio"])
-            if ratio is None:
+            if not ratio:
                 continue
-            m = re.fullmatch(r"<=([0-9.]+)", r["goal"])
+            up = r["unit"] in HIGHER_IS_BETTER
+            adv = ratio if up else 1 / ratio
+            m = re.fullmatch(r"(<=|>=)([0-9.]+)", r["goal"])
+            goal = -1
+            if m and float(m.group(2)):
+                goal = float(m.group(2)) if up else 1 / float(m.group(2))
             lines = textwrap.wrap(r["metric"], 22) + ["vs " + r["peer"]]
             label = "\\n".join(lines).replace('"', "'")
             color = {"yes": 0x2CA02C, "no": 0xFF7F0E}.get(r["goal_met"], 0x3A7DC9)
-            f.write('%d "%s" %g %s %d\n' % (i, label, ratio, m.group(1) if m else "-1", color))
+            f.write('%d "%s" %g %g %d\n' % (i, label, adv, goal, color))
             i += 1
 
 
