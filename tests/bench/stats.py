@@ -8,11 +8,12 @@
       ratio, "<=X<unit>" (e.g. "<=2MiB") on Keel's own value; "-": none
   stats.py table CSV                         the table, as text
   stats.py chart CSV DATAFILE                Keel's advantage per row, for gnuplot
-  stats.py exits LOG FOLDER CSV              the exits per boot of the
-      nested exits case (tests/bench/nested-l1: its console LOG, the
-      FOLDER of its exits.<vmm>.<run>.hist): per VMM, the median over its
-      counted runs of each reason, port, MMIO page and MSR, as CSV
-      (vmm,kind,item,count,runs) and as a table on stdout
+  stats.py exits LOG PATTERN CSV             the exits of the nested exits
+      and io cases (tests/bench/nested-l1: its console LOG, the hist files
+      <prefix>.<vmm>.<run>[.<phase>].hist that PATTERN matches): per phase
+      (boot, or the io figure) and VMM, the median over its counted runs
+      of each reason, port, MMIO page and MSR, as CSV
+      (phase,vmm,kind,item,count,runs) and as a table on stdout
 """
 import csv
 import glob
@@ -142,7 +143,7 @@ def svm_exit(code):
     return "exit %#x" % code
 
 
-BEGIN_END = re.compile(r"\[[0-9.]+\] E2E-BENCH-(BEGIN|END) exits (\S+) (\d+)(?: status (\d+))?")
+BEGIN_END = re.compile(r"\[[0-9.]+\] E2E-BENCH-(BEGIN|END) \S+ (\S+) (\d+)(?: status (\d+))?")
 
 
 def exit_items(key, entry):
@@ -186,51 +187,63 @@ def count(n):
     return "%d" % n if n == int(n) else "%.1f" % n
 
 
-def exits(log, folder, out):
-    counts, status = {}, {}
+def exit_runs(log, pattern):
+    """{(vmm, phase): [counts of each counted run]} from the hist files
+    <prefix>.<vmm>.<run>[.<phase>].hist that match pattern; run 0 is the
+    warm-up, and a run counts when its VMM ended with status 0 (LOG)"""
+    status = {}
     for line in open(log, errors="replace"):
         m = BEGIN_END.match(line)
         if m and m.group(1) == "END":
             status[(m.group(2), m.group(3))] = int(m.group(4))
-    for path in glob.glob(folder + "/exits.*.hist"):
-        vmm, run = path.rsplit("/", 1)[1].split(".")[1:3]
-        counts[(vmm, run)] = hist_file(path)
-    # run 0 is the warm-up; a run counts when its VMM ended with status 0
     runs = {}
-    for (vmm, run), c in counts.items():
+    for path in sorted(glob.glob(pattern)):
+        parts = path.rsplit("/", 1)[1].split(".")
+        vmm, run = parts[1], parts[2]
+        phase = parts[3] if len(parts) > 4 else "boot"
         if run != "0" and status.get((vmm, run)) == 0:
-            runs.setdefault(vmm, []).append(c)
+            runs.setdefault((vmm, phase), []).append(hist_file(path))
+    return runs
+
+
+def exits(log, pattern, out):
+    runs = exit_runs(log, pattern)
     if not runs:
-        sys.exit("stats.py: exits: no counted run in " + log)
-    vmms = [v for v in ("keel", "microvm", "pc") if v in runs] + \
-        sorted(v for v in runs if v not in ("keel", "microvm", "pc"))
+        sys.exit("stats.py: exits: no counted run in %s (%s)" % (pattern, log))
+    order = ("keel", "microvm", "pc")
+    vmms = sorted({v for v, _ in runs}, key=lambda v: (order.index(v) if v in order else 9, v))
+    phases = sorted({p for _, p in runs})
     med = {}
-    for v in vmms:
-        items = set().union(*runs[v])
-        for it in items:
-            med[(v,) + it] = statistics.median(c.get(it, 0) for c in runs[v])
-        med[(v, "total", "exits")] = statistics.median(
-            sum(n for (k, _), n in c.items() if k == "reason") for c in runs[v])
+    for (v, ph), rs in runs.items():
+        for it in set().union(*rs):
+            med[(ph, v) + it] = statistics.median(c.get(it, 0) for c in rs)
+        med[(ph, v, "total", "exits")] = statistics.median(
+            sum(n for (k, _), n in c.items() if k == "reason") for c in rs)
     with open(out, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["vmm", "kind", "item", "count", "runs"])
-        for (v, k, item), n in sorted(med.items()):
-            w.writerow([v, k, item, count(n), len(runs[v])])
-    for kind, title in (("total", "exits per boot"), ("reason", "by reason"),
-                        ("port", "I/O port exits by port"),
-                        ("mmio", "MMIO page faults by 4 KiB page (above 3 GiB)"),
-                        ("msr", "MSR exits by MSR"), ("dropped", "DROPPED entries")):
-        items = sorted({i for (_, k, i) in med if k == kind},
-                       key=lambda i: -max(med.get((v, kind, i), 0) for v in vmms))
-        if not items:
-            continue
-        print("%-44s %s" % (title, " ".join("%9s" % v for v in vmms)))
-        for i in items[:25]:
-            print("  %-42s %s" % (i, " ".join("%9s" % count(med.get((v, kind, i), 0))
-                                             for v in vmms)))
-        if len(items) > 25:
-            print("  (%d more in %s)" % (len(items) - 25, out))
-    print("medians over %s counted runs" % ", ".join("%s %d" % (v, len(runs[v])) for v in vmms))
+        w.writerow(["phase", "vmm", "kind", "item", "count", "runs"])
+        for (ph, v, k, item), n in sorted(med.items()):
+            w.writerow([ph, v, k, item, count(n), len(runs[(v, ph)])])
+    for ph in phases:
+        if len(phases) > 1:
+            print("== %s" % ph)
+        for kind, title in (("total", "exits"), ("reason", "by reason"),
+                            ("port", "I/O port exits by port"),
+                            ("mmio", "MMIO page faults by 4 KiB page (above 3 GiB)"),
+                            ("msr", "MSR exits by MSR"), ("dropped", "DROPPED entries")):
+            items = sorted({i for (p, _, k, i) in med if p == ph and k == kind},
+                           key=lambda i: -max(med.get((ph, v, kind, i), 0) for v in vmms))
+            if not items:
+                continue
+            most = 25 if len(phases) == 1 else 8
+            print("%-44s %s" % (title, " ".join("%9s" % v for v in vmms)))
+            for i in items[:most]:
+                print("  %-42s %s" % (i, " ".join("%9s" % count(med.get((ph, v, kind, i), 0))
+                                                 for v in vmms)))
+            if len(items) > most:
+                print("  (%d more in %s)" % (len(items) - most, out))
+    print("medians over %s counted runs" % ", ".join(
+        "%s %d" % (v, max(len(rs) for (w, _), rs in runs.items() if w == v)) for v in vmms))
 
 
 def main(a):
