@@ -245,8 +245,12 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e)
 	if (walk(vq, head, e) < 0)
 		return -1;
 	vq->last_avail++;
-	if (vq->event_idx)
-		store16(avail_event(vq), vq->last_avail);
+	/*
+	 * avail_event stays where it is: while the device takes chains the
+	 * guest need not kick (it would, for every buffer, since avail_event
+	 * would always be the next one); the device asks for kicks again only
+	 * when it finds the queue empty (above), as vhost does.
+	 */
 	return 1;
 }
 
