@@ -54,6 +54,7 @@ static void *map_aligned(uint64_t size, int flags)
 static int map_ram(struct guest_mem *mem, const struct guest_mem_layout *l)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	bool thp = l->thp && !l->hugepages; /* hugetlbfs pages are huge already */
 
 	if (l->hugepages) {
 		if (l->size % HUGE_2M) {
@@ -62,7 +63,7 @@ static int map_ram(struct guest_mem *mem, const struct guest_mem_layout *l)
 		}
 		flags = (flags & ~MAP_NORESERVE) | MAP_HUGETLB;
 	}
-	if (l->thp && !l->hugepages)
+	if (thp)
 		mem->ram = map_aligned(l->size, flags);
 	else
 		mem->ram = mmap(NULL, l->size, PROT_READ | PROT_WRITE, flags, -1, 0);
@@ -89,7 +90,7 @@ static int map_ram(struct guest_mem *mem, const struct guest_mem_layout *l)
 	 * "always" in /sys/kernel/mm/transparent_hugepage/enabled); a hint:
 	 * without them (or THP compiled out: EINVAL) RAM is 4 KiB pages.
 	 */
-	if (l->thp && !l->hugepages)
+	if (thp)
 		madvise(mem->ram, l->size, MADV_HUGEPAGE);
 	if (l->lock && mlock(mem->ram, l->size)) {
 		pr_err("cannot lock %llu MiB of guest RAM (GUEST_MLOCK): %s; raise RLIMIT_MEMLOCK "

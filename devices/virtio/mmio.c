@@ -234,6 +234,8 @@ static void reg_write(struct virtio_dev *dev, uint64_t off, uint32_t val)
 		return;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		dev->isr &= ~val;
+		if (dev->isr) /* a cause the guest's ACK did not cover: its own edge */
+			virtio_dev_irq(dev);
 		return;
 	case VIRTIO_MMIO_STATUS:
 		set_status(dev, val);
@@ -338,6 +340,24 @@ const struct bus_ops virtio_mmio_ops = {
 	.write = mmio_write,
 };
 
+/*
+ * Set InterruptStatus bits; true if the interrupt is to be raised. The
+ * edge-triggered line follows InterruptStatus as a level would (QEMU's
+ * virtio-mmio drives a level): it rises when the status goes from 0 to
+ * non-zero, and again when an ACK leaves a bit set. While a bit is set
+ * the guest has yet to read and ACK the status, and its handler looks at
+ * every queue after the ACK (Linux vm_interrupt): a second edge would only
+ * find an empty status (one more interrupt, its ISR read and EOI exits).
+ * Under dev->lock.
+ */
+static bool isr_raise(struct virtio_dev *dev, uint32_t bits)
+{
+	bool rise = !dev->isr;
+
+	dev->isr |= bits;
+	return rise;
+}
+
 void virtio_dev_notify(struct virtio_dev *dev, unsigned int q)
 {
 	bool irq = false;
@@ -345,10 +365,8 @@ void virtio_dev_notify(struct virtio_dev *dev, unsigned int q)
 	if (q >= VIRTIO_MAX_QUEUES)
 		return;
 	pthread_mutex_lock(&dev->lock);
-	if (!dev->broken && virtq_need_notify(&dev->vq[q])) {
-		dev->isr |= VIRTIO_MMIO_INT_VRING;
-		irq = true;
-	}
+	if (!dev->broken && virtq_need_notify(&dev->vq[q]))
+		irq = isr_raise(dev, VIRTIO_MMIO_INT_VRING);
 	pthread_mutex_unlock(&dev->lock);
 	if (irq)
 		virtio_dev_irq(dev);
@@ -358,7 +376,7 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
-	bool first;
+	bool first, irq = false;
 
 	(void)locked; /* the lock is recursive: taking it again is fine */
 	pthread_mutex_lock(&dev->lock);
@@ -378,7 +396,7 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 				   dev->name, msg, *why ? ": " : "", why);
 		dev->broken = true;
 		dev->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-		dev->isr |= VIRTIO_MMIO_INT_CONFIG;
+		irq = isr_raise(dev, VIRTIO_MMIO_INT_CONFIG);
 		/* No queue is touched until the reset: virtq_pop/push see no rings. */
 		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 			dev->vq[q].error[0] = '\0';
@@ -388,6 +406,6 @@ void virtio_dev_fail(struct virtio_dev *dev, bool locked, const char *fmt, ...)
 		}
 	}
 	pthread_mutex_unlock(&dev->lock);
-	if (first)
+	if (irq)
 		virtio_dev_irq(dev);
 }

@@ -224,8 +224,7 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e)
 	avail_idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
 	if (avail_idx == vq->last_avail && vq->event_idx) {
 		/* Ask for a kick at the next buffer, then look again (no lost wakeup). */
-		store16(avail_event(vq), vq->last_avail);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		virtq_enable_notify(vq);
 		avail_idx = __atomic_load_n(&vq->avail->idx, __ATOMIC_ACQUIRE);
 	}
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->num) {

@@ -392,14 +392,27 @@ static void test_notify(void)
 	EXPECT(ram[0x10200 + 2] == 1 && ram[0x10200 + 8] == 8, "used idx 1, len 8");
 	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
 	EXPECT(rd(VIRTIO_MMIO_INTERRUPT_STATUS) == 0, "acked");
+	/* the edge-triggered line follows InterruptStatus: one edge while a bit is set */
+	virtio_dev_notify(&dev, 0);
+	virtio_dev_notify(&dev, 0);
+	EXPECT(irqs == 2, "a second notification before the ACK raises no second edge (%u)",
+	       irqs);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	EXPECT(irqs == 2 && rd(VIRTIO_MMIO_INTERRUPT_STATUS) == 0, "an ACK of all: no edge");
+	virtio_dev_notify(&dev, 0);
+	EXPECT(irqs == 3, "the status rises again: an edge (%u)", irqs);
 	/* a failure stops the queue: pop gives nothing, push writes nothing */
 	virtio_dev_fail(&dev, false, "test");
+	EXPECT(irqs == 3, "config change while the status is set: no edge yet (%u)", irqs);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	EXPECT(irqs == 4 && rd(VIRTIO_MMIO_INTERRUPT_STATUS) == VIRTIO_MMIO_INT_CONFIG,
+	       "an ACK that leaves the config bit: its own edge (%u)", irqs);
 	ram[0x10100 + 2] = 2;
 	EXPECT(virtq_pop(&dev.vq[0], e) == 0, "no pop while broken");
 	virtq_push(&dev.vq[0], e, 8);
 	EXPECT(ram[0x10200 + 2] == 1, "no push while broken");
 	virtio_dev_notify(&dev, 0);
-	EXPECT(irqs == 2, "only the config interrupt (%u)", irqs);
+	EXPECT(irqs == 4, "no used-buffer interrupt while broken (%u)", irqs);
 	free(e);
 }
 
