@@ -49,7 +49,7 @@ case $BENCH_RUNS in [5-9] | [1-9][0-9]*) ;; *)
 esac
 
 mkdir -p "$BENCH_BIN"
-rm -f "$BENCH_CSV" "$BENCH_DIR/results.txt" "$BENCH_DIR/ratios.png"
+rm -f "$BENCH_CSV" "$BENCH_DIR"/{results.txt,ratios.png,exits.csv,exits.txt,exits.png,io-exits.csv,io-exits.txt}
 for tool in measure rawkvm; do
 	if ! gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$BENCH_BIN/$tool" \
 		"$SRC/tests/bench/$tool.c"; then
@@ -103,10 +103,19 @@ fi
 } >"$BENCH_DIR/results.txt"
 "$SRC/tests/bench/chart.sh" "$BENCH_CSV" "$BENCH_DIR/ratios.png" ||
 	failed="$failed chart"
+charts=ratios.png
+# the nested exits case's table of reasons (tests/bench/nested.sh)
+if [ -s "$BENCH_DIR/exits.csv" ]; then
+	if "$SRC/tests/bench/chart.sh" --exits "$BENCH_DIR/exits.csv" "$BENCH_DIR/exits.png"; then
+		charts="$charts, exits.png"
+	else
+		failed="$failed exits-chart"
+	fi
+fi
 echo
 cat "$BENCH_DIR/results.txt"
 echo
-echo "bench: $BENCH_DIR/results.csv, results.txt, ratios.png"
+echo "bench: $BENCH_DIR/results.csv, results.txt, $charts"
 if [ -n "$failed" ]; then
 	echo "bench: FAILED:$failed" >&2
 	exit 1

@@ -14,6 +14,8 @@
       (boot, or the io figure) and VMM, the median over its counted runs
       of each reason, port, MMIO page and MSR, as CSV
       (phase,vmm,kind,item,count,runs) and as a table on stdout
+  stats.py exitchart CSV DATAFILE            the boot phase of exits.csv for
+      gnuplot: the total and the reasons (most first), one count per VMM
 """
 import csv
 import glob
@@ -246,6 +248,32 @@ def exits(log, pattern, out):
         "%s %d" % (v, max(len(rs) for (w, _), rs in runs.items() if w == v)) for v in vmms))
 
 
+def exitchart(path, data):
+    """label, then one count per VMM (keel, microvm, pc; 0 where one had
+    none): the total exits of a boot, then each reason, most first. The
+    header line names the VMMs, for the chart's key."""
+    med, vmms = {}, []
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["phase"] != "boot" or r["kind"] not in ("total", "reason"):
+                continue
+            if r["vmm"] not in vmms:
+                vmms.append(r["vmm"])
+            item = "total" if r["kind"] == "total" else r["item"]
+            med[(item, r["vmm"])] = float(r["count"])
+    if not med:
+        sys.exit("stats.py: exitchart: no boot exits in %s" % path)
+    order = ("keel", "microvm", "pc")
+    vmms.sort(key=lambda v: (order.index(v) if v in order else 9, v))
+    items = sorted({i for i, _ in med}, key=lambda i: (i != "total",
+                                                      -max(med.get((i, v), 0) for v in vmms)))
+    with open(data, "w") as f:
+        f.write("label %s\n" % " ".join(vmms))
+        for i in items:
+            label = "\\n".join(textwrap.wrap(i, 14)).replace('"', "'")
+            f.write('"%s" %s\n' % (label, " ".join("%g" % med.get((i, v), 0) for v in vmms)))
+
+
 def main(a):
     if len(a) >= 2 and a[0] == "median":
         print(repr(statistics.median(float(x) for x in a[1:])))
@@ -255,6 +283,8 @@ def main(a):
         table(a[1])
     elif len(a) == 3 and a[0] == "chart":
         chart(a[1], a[2])
+    elif len(a) == 3 and a[0] == "exitchart":
+        exitchart(a[1], a[2])
     elif len(a) == 4 and a[0] == "exits":
         exits(a[1], a[2], a[3])
     else:
