@@ -20,6 +20,10 @@ mkdir -p "$W"
 out=$W/out err_file=$W/err
 
 first="" q_first="" k_rep="" q_rep="" k_min="" q_min=""
+# Keel's TRACE_BOOT milestones (core/main.c, core/vcpu.c), in order: the
+# stage breakdown of exec -> first KVM_RUN, one list of figures per stage
+STAGES="main vm-created platform-ready vcpus-created gate-open first-kvm-run"
+declare -A stage
 for _ in $(seq "$BENCH_RUNS"); do
 	out=$W/keel-report.out
 	run_checked "keel (probe report)" "probe: end" -o "$out" -e "$W/keel.err" -- \
@@ -28,6 +32,13 @@ for _ in $(seq "$BENCH_RUNS"); do
 	t=$(sed -n 's/^keel: trace: first-kvm-run monotonic=//p' "$W/keel.err")
 	[ -n "$t" ] || { err "no 'trace: first-kvm-run' line from keel (TRACE_BOOT)"; exit 1; }
 	first="$first $($PY -c "print(($t - $(field exec "$m")) * 1e9)")"
+	prev=$(field exec "$m")
+	for st in $STAGES; do
+		t=$(sed -n "s/^keel: trace: $st monotonic=//p" "$W/keel.err" | head -1)
+		[ -n "$t" ] || { err "no 'trace: $st' line from keel (TRACE_BOOT)"; exit 1; }
+		stage[$st]="${stage[$st]:-} $($PY -c "print(($t - $prev) * 1e9)")"
+		prev=$t
+	done
 	if [ $qemu = 1 ]; then
 		out=$W/qemu-report.out
 		run_checked "qemu (probe report)" "probe: end" -o "$out" -e "$W/qemu.err" -- \
@@ -62,8 +73,21 @@ qv() { if [ $qemu = 1 ]; then ms "$1"; else echo -; fi; }
 peer=-
 [ "$qemu" = 1 ] && peer="qemu-microvm"
 N=$BENCH_RUNS
+# The 2 ms goal is for a host's own /dev/kvm: nested, each KVM ioctl of
+# the start-up is emulated by L1 (under TCG), and the row measures that.
+goal="<=2ms"
+if [ "$BENCH_MODE" != direct ]; then
+	goal=-
+	echo "bench: start-up: the 2 ms goal of exec -> first KVM_RUN holds for a direct" \
+		"/dev/kvm; this $BENCH_MODE figure has no goal (L1's emulated KVM ioctls)"
+fi
 bench_row "start-up: exec to first KVM_RUN" ms "$(ms "$first")" "$peer" \
-	"$(qv "$q_first")" - "$N"
+	"$(qv "$q_first")" "$goal" "$N"
+prev=exec
+for st in $STAGES; do
+	bench_row "start-up stage: $prev to $st" ms "$(ms "${stage[$st]}")" - - - "$N"
+	prev=$st
+done
 bench_row "start-up: exec to exit (probe report)" ms "$(ms "$k_rep")" "$peer" \
 	"$(qv "$q_rep")" "<=0.3" "$N"
 bench_row "start-up: exec to exit (probe pio:0)" ms "$(ms "$k_min")" "$peer" \
