@@ -23,7 +23,7 @@ if [ $exits = 1 ]; then
 	n=$(($(wc -l <"$data") - 1))
 	nv=$(($(head -1 "$data" | wc -w) - 1))
 	gnuplot <<GP
-set terminal pngcairo size $((300 + 60 * nv * n)),600 noenhanced font "sans,10"
+set terminal pngcairo size $((300 + 40 * nv * n)),600 noenhanced font "sans,10"
 set output "$png"
 set title "L2 exits of one nested Linux boot, by reason (median of the counted runs; fewer is better)"
 set logscale y

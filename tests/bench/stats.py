@@ -250,7 +250,8 @@ def exits(log, pattern, out):
 
 def exitchart(path, data):
     """label, then one count per VMM (keel, microvm, pc; 0 where one had
-    none): the total exits of a boot, then each reason, most first. The
+    none): the total exits of a boot, then each reason, most first (the
+    9 largest, the rest as "other"). The
     header line names the VMMs, for the chart's key."""
     med, vmms = {}, []
     with open(path, newline="") as f:
@@ -267,6 +268,11 @@ def exitchart(path, data):
     vmms.sort(key=lambda v: (order.index(v) if v in order else 9, v))
     items = sorted({i for i, _ in med}, key=lambda i: (i != "total",
                                                       -max(med.get((i, v), 0) for v in vmms)))
+    # the total and the 9 largest reasons; the rest as one bar
+    if len(items) > 11:
+        for v in vmms:
+            med[("other", v)] = sum(med.get((i, v), 0) for i in items[10:])
+        items = items[:10] + ["other"]
     with open(data, "w") as f:
         f.write("label %s\n" % " ".join(vmms))
         for i in items:
