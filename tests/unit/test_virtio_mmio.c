@@ -395,8 +395,7 @@ static void test_notify(void)
 	/* the edge-triggered line follows InterruptStatus: one edge while a bit is set */
 	virtio_dev_notify(&dev, 0);
 	virtio_dev_notify(&dev, 0);
-	EXPECT(irqs == 2, "a second notification before the ACK raises no second edge (%u)",
-	       irqs);
+	EXPECT(irqs == 2, "a second notification before the ACK raises no second edge (%u)", irqs);
 	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
 	EXPECT(irqs == 2 && rd(VIRTIO_MMIO_INTERRUPT_STATUS) == 0, "an ACK of all: no edge");
 	virtio_dev_notify(&dev, 0);
