@@ -208,12 +208,17 @@ def exit_runs(log, pattern):
     return runs
 
 
+def vmm_order(vmms):
+    """Keel first, then its peers in the order of the tables"""
+    order = ("keel", "microvm", "pc")
+    return sorted(vmms, key=lambda v: (order.index(v) if v in order else 9, v))
+
+
 def exits(log, pattern, out):
     runs = exit_runs(log, pattern)
     if not runs:
         sys.exit("stats.py: exits: no counted run in %s (%s)" % (pattern, log))
-    order = ("keel", "microvm", "pc")
-    vmms = sorted({v for v, _ in runs}, key=lambda v: (order.index(v) if v in order else 9, v))
+    vmms = vmm_order({v for v, _ in runs})
     phases = sorted({p for _, p in runs})
     med = {}
     for (v, ph), rs in runs.items():
@@ -251,21 +256,19 @@ def exits(log, pattern, out):
 def exitchart(path, data):
     """label, then one count per VMM (keel, microvm, pc; 0 where one had
     none): the total exits of a boot, then each reason, most first (the
-    9 largest, the rest as "other"). The
-    header line names the VMMs, for the chart's key."""
-    med, vmms = {}, []
+    9 largest, the rest as "other"). The header line names the VMMs, for
+    the chart's key."""
+    med, vmms = {}, set()
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
             if r["phase"] != "boot" or r["kind"] not in ("total", "reason"):
                 continue
-            if r["vmm"] not in vmms:
-                vmms.append(r["vmm"])
+            vmms.add(r["vmm"])
             item = "total" if r["kind"] == "total" else r["item"]
             med[(item, r["vmm"])] = float(r["count"])
     if not med:
         sys.exit("stats.py: exitchart: no boot exits in %s" % path)
-    order = ("keel", "microvm", "pc")
-    vmms.sort(key=lambda v: (order.index(v) if v in order else 9, v))
+    vmms = vmm_order(vmms)
     items = sorted({i for i, _ in med}, key=lambda i: (i != "total",
                                                       -max(med.get((i, v), 0) for v in vmms)))
     # the total and the 9 largest reasons; the rest as one bar
