@@ -29,16 +29,23 @@ for _ in $(seq "$BENCH_RUNS"); do
 	run_checked "keel (probe report)" "probe: end" -o "$out" -e "$W/keel.err" -- \
 		"$BENCH_IMG/probe-report/keel" || exit 1
 	k_rep="$k_rep $(field wall_ns "$m")"
-	t=$(sed -n 's/^keel: trace: first-kvm-run monotonic=//p' "$W/keel.err")
-	[ -n "$t" ] || { err "no 'trace: first-kvm-run' line from keel (TRACE_BOOT)"; exit 1; }
-	first="$first $($PY -c "print(($t - $(field exec "$m")) * 1e9)")"
-	prev=$(field exec "$m")
+	ts=$(field exec "$m")
 	for st in $STAGES; do
 		t=$(sed -n "s/^keel: trace: $st monotonic=//p" "$W/keel.err" | head -1)
 		[ -n "$t" ] || { err "no 'trace: $st' line from keel (TRACE_BOOT)"; exit 1; }
-		stage[$st]="${stage[$st]:-} $($PY -c "print(($t - $prev) * 1e9)")"
-		prev=$t
+		ts="$ts $t"
 	done
+	# one python per run (each start is slow in L1): the ns of each
+	# stage, then of exec -> first KVM_RUN (the last milestone)
+	# shellcheck disable=SC2086 # $ts is a list of times
+	read -r -a d <<<"$($PY -c 'import sys; v = [float(x) for x in sys.argv[1:]]
+print(*[(b - a) * 1e9 for a, b in zip(v, v[1:])], (v[-1] - v[0]) * 1e9)' $ts)"
+	i=0
+	for st in $STAGES; do
+		stage[$st]="${stage[$st]:-} ${d[i]}"
+		i=$((i + 1))
+	done
+	first="$first ${d[i]}"
 	if [ $qemu = 1 ]; then
 		out=$W/qemu-report.out
 		run_checked "qemu (probe report)" "probe: end" -o "$out" -e "$W/qemu.err" -- \
