@@ -97,15 +97,35 @@ kvm_init() {
 	[ $KVM_MODE = direct ] || kvm_start
 }
 
-# kvm_start: boot the L1 session (nested mode), once
+# kvm_start: boot the L1 session (nested mode), once. An L1 that does not
+# come up (a boot that hangs or panics: NOTES.md, the rare nested hang; a
+# slow or loaded CI machine makes it likelier) is killed and booted again,
+# KVM_START_TRIES times in all, before the suite's nested part is given up.
+KVM_START_TRIES=3
 kvm_start() {
-	local i
+	local try
 	[ $KVM_MODE = nested ] || return 0
 	[ -z "$KVM_BROKEN" ] || return 1
 	if [ -n "$KVM_PID" ] && kill -0 "$KVM_PID" 2>/dev/null; then
 		return 0
 	fi
+	for ((try = 1; try <= KVM_START_TRIES; try++)); do
+		kvm_boot $try && return 0
+	done
+	echo "    error: no L1 session came up in $KVM_START_TRIES tries: the images" \
+		"of this suite cannot run (logs: $KVM_SPOOL)"
+	KVM_BROKEN=1
+	return 1
+}
+
+# kvm_boot <try>: one boot of the L1 session; waits at most
+# KVM_START_LIMIT seconds for its agent
+KVM_START_LIMIT=${KVM_START_LIMIT:-120}
+kvm_boot() {
+	local i t0=$EPOCHSECONDS
 	KVM_SPOOL=$WORK/.l1
+	# the logs of a failed try stay for the report
+	[ ! -d "$KVM_SPOOL" ] || [ "$1" = 1 ] || mv "$KVM_SPOOL" "$KVM_SPOOL.try$(($1 - 1))"
 	rm -rf "$KVM_SPOOL"
 	mkdir -p "$KVM_SPOOL"
 	echo 0 >"$KVM_SPOOL/n"
@@ -122,7 +142,7 @@ kvm_start() {
 	trap 'exit 143' TERM
 	trap 'exit 130' INT
 	trap 'exit 129' HUP
-	for ((i = 0; i < 3000; i++)); do
+	for ((i = 0; i < KVM_START_LIMIT * 10; i++)); do
 		[ -f "$KVM_SPOOL/ready" ] && break
 		if ! kill -0 "$KVM_PID" 2>/dev/null; then
 			break
@@ -130,13 +150,19 @@ kvm_start() {
 		sleep 0.1
 	done
 	if [ ! -f "$KVM_SPOOL/ready" ]; then
-		echo "    error: the L1 session did not start; run-nested said:"
-		sed 's/^/      | /' "$KVM_SPOOL/run-nested.out" | tail -20
+		if kill -0 "$KVM_PID" 2>/dev/null; then
+			echo "    error: L1 session, try $1 of $KVM_START_TRIES: not up after" \
+				"${KVM_START_LIMIT}s; stopped. Its console's last lines:"
+		else
+			echo "    error: L1 session, try $1 of $KVM_START_TRIES: it stopped" \
+				"before it came up. Its console's last lines:"
+		fi
 		kvm_stop
-		KVM_BROKEN=1
+		tail -n 12 "$KVM_SPOOL/l1.log" "$KVM_SPOOL/run-nested.out" 2>&1 | sed "s/^/      | /"
 		return 1
 	fi
-	echo "    (L1 session up in $(sed 's/\..*//' "$KVM_SPOOL/ready")s of L1 uptime)"
+	echo "    (L1 session up in $(sed 's/\..*//' "$KVM_SPOOL/ready")s of L1 uptime," \
+		"$((EPOCHSECONDS - t0))s wall$([ "$1" = 1 ] || echo ", try $1"))"
 }
 
 # kvm_stop: end the L1 session (nested mode)
