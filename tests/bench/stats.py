@@ -167,13 +167,18 @@ def exit_items(key, entry):
 
 def hist_file(path):
     """the counts of one exits.<vmm>.<run>.hist (ftrace hist files of the
-    kvm_exit and kvm_msr events, one after the other)"""
+    kvm_exit and kvm_msr events, one after the other; in the io case
+    "# tap <counter> <n>" lines after them, from nested-l1)"""
     c, key = {}, None
     for line in open(path, errors="replace"):
         m = re.match(r"# trigger info: hist:keys=([^:]*):", line)
         if m:
             ev = "kvm_msr" if "ecx" in m.group(1) else "kvm_exit"
             key = ev + ":" + m.group(1)
+            continue
+        m = re.match(r"# tap (\w+) (\d+)$", line)
+        if m:
+            c[("tap", m.group(1))] = int(m.group(2))
             continue
         m = re.match(r" *Dropped: *([1-9][0-9]*)", line)
         if m:
@@ -182,6 +187,10 @@ def hist_file(path):
             it = exit_items(key, line)
             if it:
                 c[it[0]] = c.get(it[0], 0) + it[1]
+    for d in ("rx", "tx"):
+        if c.get(("tap", d + "_packets")):
+            c[("tap", d + "_bytes_per_frame")] = round(
+                c[("tap", d + "_bytes")] / c[("tap", d + "_packets")])
     return c
 
 
@@ -237,7 +246,9 @@ def exits(log, pattern, out):
         for kind, title in (("total", "exits"), ("reason", "by reason"),
                             ("port", "I/O port exits by port"),
                             ("mmio", "MMIO page faults by 4 KiB page (above 3 GiB)"),
-                            ("msr", "MSR exits by MSR"), ("dropped", "DROPPED entries")):
+                            ("msr", "MSR exits by MSR"),
+                            ("tap", "L1's tap (rx: frames the guest sent)"),
+                            ("dropped", "DROPPED entries")):
             items = sorted({i for (p, _, k, i) in med if p == ph and k == kind},
                            key=lambda i: -max(med.get((ph, v, kind, i), 0) for v in vmms))
             if not items:
