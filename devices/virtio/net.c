@@ -7,7 +7,8 @@
  * one packet fills one receive chain (a guest that takes TSO frames
  * posts 64 KiB chains). Everything runs on the device thread keel-netN:
  *  - tx kick: pop each chain, writev() it to the tap (header and all with
- *    the vnet header, else the frame behind it), push it with length 0;
+ *    the vnet header, else the frame behind it), push it with length 0
+ *    and interrupt right away if the guest asked (used_event);
  *  - tap readable: pop a receive chain and readv() the next frame
  *    straight into it (behind a zero header without the vnet header).
  *    With no receive chain left the tap is no longer watched (no busy
@@ -182,10 +183,10 @@ static void net_tx(struct virtio_net *n)
 	struct virtio_dev *dev = &n->dev;
 	struct virtq *vq = &dev->vq[VIRTIO_NET_TXQ];
 	struct virtq_elem *e = &n->tx_elem;
-	unsigned int pushed = 0;
 
 	for (unsigned int sent = 0;; sent++) {
 		uint64_t epoch;
+		bool pushed;
 		int r = 0;
 
 		if (sent == TX_BUDGET) {
@@ -210,14 +211,20 @@ static void net_tx(struct virtio_net *n)
 			break;
 		net_tx_one(n, e);
 		pthread_mutex_lock(&dev->lock);
-		if (epoch == virtio_queue_epoch(dev, VIRTIO_NET_TXQ) && !dev->broken) {
+		pushed = epoch == virtio_queue_epoch(dev, VIRTIO_NET_TXQ) && !dev->broken;
+		if (pushed)
 			virtq_push(vq, e, 0);
-			pushed++;
-		}
 		pthread_mutex_unlock(&dev->lock);
+		/*
+		 * Each frame's completion at once, if the guest asked for it
+		 * (used_event): its TCP holds a socket's next frames until
+		 * earlier ones are freed (TSQ), so an interrupt held back to
+		 * the end of a long batch leaves it waiting while the batch is
+		 * written.
+		 */
+		if (pushed)
+			virtio_dev_notify(dev, VIRTIO_NET_TXQ);
 	}
-	if (pushed)
-		virtio_dev_notify(dev, VIRTIO_NET_TXQ);
 }
 
 /*

@@ -40,6 +40,7 @@
 /* ------------------------------------------------------------------ stubs */
 
 static unsigned int notified[VIRTIO_MAX_QUEUES];
+static uint16_t used_at_notify[8]; /* the transmit queue's used_idx at each of its first notifies */
 static unsigned int failed;
 static char fail_msg[256];
 static int offload_flags = -1;
@@ -47,7 +48,8 @@ static unsigned int offload_calls;
 
 void virtio_dev_notify(struct virtio_dev *dev, unsigned int q)
 {
-	(void)dev;
+	if (q == 1 && notified[q] < 8)
+		used_at_notify[notified[q]] = dev->vq[q].used_idx;
 	notified[q]++;
 }
 
@@ -354,6 +356,37 @@ static void test_rx_no_buffers(void)
 	teardown();
 }
 
+/*
+ * Each transmitted frame's completion is signalled as it is pushed, not
+ * once at the end of the batch: a guest's TCP waits for its frames to be
+ * freed before it queues more (whether an interrupt goes out is
+ * virtio_dev_notify's business: used_event).
+ */
+static void test_tx_signal_each(void)
+{
+	uint8_t got[200];
+	uint32_t id, len;
+	unsigned int frames = 0;
+
+	printf("  tx: three frames, three completion signals in order\n");
+	setup(false, 0);
+	for (int i = 0; i < 3; i++)
+		vqf_post(&ring[1],
+			 (struct vqf_seg[]){ { gbuf(12), 12, false }, { gbuf(60), 60, false } }, 2);
+	dev->ops->queue_notify(dev, 1);
+	while (recv(peer, got, sizeof(got), 0) == 60)
+		frames++;
+	EXPECT(frames == 3, "peer got %u frames", frames);
+	EXPECT(notified[1] == 3, "tx notified %u times, want 3", notified[1]);
+	for (unsigned int i = 0; i < 3 && i < notified[1]; i++)
+		EXPECT(used_at_notify[i] == i + 1, "notify %u saw %u used entries, want %u", i,
+		       used_at_notify[i], i + 1);
+	for (int i = 0; i < 3; i++)
+		EXPECT(vqf_take_used(&ring[1], &id, &len) && len == 0, "used entry %d", i);
+	EXPECT(!failed, "device failed");
+	teardown();
+}
+
 /* A transmit chain shorter than the header fails the device, nothing reaches the tap. */
 static void test_tx_short(void)
 {
@@ -556,6 +589,7 @@ int main(void)
 	test_rx(true);
 	test_rx_short_buffer();
 	test_rx_no_buffers();
+	test_tx_signal_each();
 	test_tx_short();
 	test_malformed();
 	test_tx_oversized();
