@@ -48,7 +48,7 @@ static unsigned int offload_calls;
 
 void virtio_dev_notify(struct virtio_dev *dev, unsigned int q)
 {
-	if (q == 1 && notified[q] < 8)
+	if (q == 1 && notified[q] < sizeof(used_at_notify) / sizeof(used_at_notify[0]))
 		used_at_notify[notified[q]] = dev->vq[q].used_idx;
 	notified[q]++;
 }
