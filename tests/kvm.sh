@@ -21,6 +21,8 @@
 # files do not change: only where the image runs does.
 #
 # KVM_SLOW is 1 in direct mode and 5 nested: multiply time limits by it.
+# KVM_L1_APPEND (set before sourcing): arguments for L1's kernel command
+# line (run-nested --l1-append), e.g. the bench's init_on_free=1.
 
 KVM_MODE=
 KVM_WHY=
@@ -28,6 +30,7 @@ KVM_SLOW=1
 KVM_PID=
 KVM_SPOOL=
 KVM_BROKEN=
+KVM_L1_APPEND=${KVM_L1_APPEND:-}
 # host-side limit of one job; a job never takes this long unless L1 hung
 KVM_JOB_LIMIT=${KVM_JOB_LIMIT:-900}
 
@@ -133,6 +136,7 @@ kvm_boot() {
 	# pages cost host memory)
 	"$SRC/tests/e2e/run-nested" - --share "$WORK" --mem 6G --timeout 7200 \
 		--retries 0 --quiet --log "$KVM_SPOOL/l1.log" \
+		${KVM_L1_APPEND:+--l1-append "$KVM_L1_APPEND"} \
 		--cmd "sh /host$SRC/tests/e2e/l1-agent $KVM_SPOOL" \
 		>"$KVM_SPOOL/run-nested.out" 2>&1 &
 	KVM_PID=$!

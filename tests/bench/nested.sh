@@ -46,20 +46,23 @@ done
 # guest_mode <kind>: the guest's keel.bench= mode of a case (scripts/guest-init)
 guest_mode() { case $1 in exits) echo boot ;; *) echo "$1" ;; esac; }
 
-# run_nested <kind> <build dir> <log> <timeout> <run-nested options...>:
-# the L1 boot of one case; sets rc. $WORKDIR is shared read-write with L1.
+# run_nested <kind> <build dir> <log> <timeout> <limit> <run-nested options...>:
+# the L1 boot of one case, each VMM run in it stopped after <limit> s
+# (nested-l1); sets rc. $WORKDIR is shared read-write with L1.
 # An L1 that dies (the rare nested soft lockup) or does not start the case
 # within 300 s is booted once more and the case run again from its start
 # (its first console in <log>.1): one bad L1 boot costs a case's time, not
 # its rows.
+# L1's kernel command line gets $BENCH_L1_APPEND (run.sh).
 run_nested() {
-	local kind=$1 dir=$2 log=$3 timeout=$4
-	shift 4
+	local kind=$1 dir=$2 log=$3 timeout=$4 limit=$5
+	shift 5
 	rm -f "$log".[0-9]
 	"$SRC/tests/e2e/run-nested" - --host-root --share "$WORKDIR" --retries 1 \
-		--start-timeout 300 --timeout "$timeout" --quiet --log "$log" "$@" \
+		--start-timeout 300 --timeout "$timeout" --l1-append "$BENCH_L1_APPEND" \
+		--quiet --log "$log" "$@" \
 		--cmd "sh /host$SRC/tests/bench/nested-l1 $kind $RUNS $dir/keel $dir/guest/vmlinuz \
-$dir/guest/initramfs.cpio.gz '$CMDLINE keel.bench=$(guest_mode "$kind")' $WORKDIR" \
+$dir/guest/initramfs.cpio.gz '$CMDLINE keel.bench=$(guest_mode "$kind")' $WORKDIR $limit" \
 		>"$WORKDIR/nested-$kind.out" 2>&1
 	rc=$?
 	[ ! -e "$log.1" ] ||
@@ -74,20 +77,20 @@ $dir/guest/initramfs.cpio.gz '$CMDLINE keel.bench=$(guest_mode "$kind")' $WORKDI
 # run_case <kind> <build name> <run-nested options...>: one L1 boot; the
 # per-run values in $WORKDIR/nested-<kind>.values ("vmm run metric value")
 run_case() {
-	local kind=$1 dir=$BENCH_DIR/build/$2 log=$WORKDIR/nested-$1.log per timeout
+	local kind=$1 dir=$BENCH_DIR/build/$2 log=$WORKDIR/nested-$1.log limit vmms timeout
 	shift 2
 	rc=0
 	# a generous bound (a loaded host makes all of it several times
-	# slower): per nested guest run 60 s (boot), 120 s (exits: traced)
-	# or 300 s (io), plus L1
-	case $kind in boot) per=$((3 * 60)) ;; exits) per=$((3 * 120)) ;; *) per=$((2 * 300)) ;; esac
-	timeout=$(((RUNS + 1) * per + 120))
+	# slower): per VMM run 60 s (boot), 120 s (exits: traced) or 300 s
+	# (io), for 3 VMMs (2 in io), plus L1
+	case $kind in boot) limit=60 vmms=3 ;; exits) limit=120 vmms=3 ;; *) limit=300 vmms=2 ;; esac
+	timeout=$(((RUNS + 1) * vmms * limit + 120))
 	if [ "${BENCH_NESTED_REUSE:-0}" = 1 ] && [ -s "$log" ]; then
 		echo "bench: nested $kind: BENCH_NESTED_REUSE=1: the figures of $log"
 	else
 		echo "bench: nested $kind: $RUNS runs per VMM in one L1 boot (up to ${timeout}s)"
 		rm -f "$WORKDIR/$kind"-exits.*.hist "$WORKDIR"/exits.*.hist
-		run_nested "$kind" "$dir" "$log" "$timeout" "$@"
+		run_nested "$kind" "$dir" "$log" "$timeout" "$limit" "$@"
 	fi
 	# [t] E2E-BENCH-BEGIN <kind> <vmm> <run> ... [t] KEEL-E2E: booted ...
 	# [t] KEEL-BENCH: <metric> <value> ... [t] E2E-BENCH-END ... status <N>
