@@ -15,8 +15,7 @@ build_probe_keel probe-pion "console=ttyS0 quiet probe.bench=pio:$N" || exit 1
 bench_built
 qemu=0
 have_qemu && qemu=1
-W=$BENCH_DIR/work/exits
-mkdir -p "$W"
+bench_work exits
 err_file=$W/err
 
 kn="" k0="" rn="" r0="" in="" i0="" qn="" q0=""

@@ -53,6 +53,22 @@ build_probe_keel() {
 # bench_built: the end of a script's builds; in the build phase, its end
 bench_built() { [ "$BENCH_PHASE" != build ] || exit 0; }
 
+# bench_work <name>: sets W, the folder of the script's run outputs,
+# $BENCH_DIR/work/<name>. In L1 (nested mode's run phase) $BENCH_DIR is
+# the host's folder over 9p, where each write is a round trip, and the
+# VMMs write their serial output a byte at a time (1 s of the 2 s that
+# Keel's probe report took there): W is then in L1's RAM, copied to
+# $BENCH_DIR/work/<name> when the script ends.
+bench_work() {
+	W=$BENCH_DIR/work/$1
+	if [ "$BENCH_PHASE" = run ]; then
+		W=/tmp/bench-work/$1
+		# shellcheck disable=SC2064 # the paths as they are now
+		trap "mkdir -p '$BENCH_DIR/work' && cp -r '$W' '$BENCH_DIR/work/'" EXIT
+	fi
+	mkdir -p "$W"
+}
+
 # bench_row <metric> <unit> <keel> <peer|-> <peer_value|-> <goal|-> <n>: one
 # row of results.csv, the metric named with the mode that measured it
 bench_row() {

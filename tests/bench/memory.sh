@@ -11,8 +11,7 @@ build_probe_keel probe-hold "console=ttyS0 quiet probe.bench=hold" || exit 1
 bench_built
 qemu=0
 have_qemu && qemu=1
-W=$BENCH_DIR/work/memory
-mkdir -p "$W"
+bench_work memory
 err_file=/dev/null
 
 # held <label>: $m must have the VmHWM and guest figures; sets $over, $touched (kB)

@@ -15,8 +15,7 @@ build_probe_keel probe-pio0 "console=ttyS0 quiet probe.bench=pio:0" || exit 1
 bench_built
 qemu=0
 have_qemu && qemu=1
-W=$BENCH_DIR/work/startup
-mkdir -p "$W"
+bench_work startup
 out=$W/out err_file=$W/err
 
 first="" q_first="" k_rep="" q_rep="" k_min="" q_min=""
