@@ -63,11 +63,11 @@ bench_work() {
 	W=$BENCH_DIR/work/$1
 	if [ "$BENCH_PHASE" = run ]; then
 		W=/tmp/bench-work/$1
-		# shellcheck disable=SC2064 # the paths as they are now
-		trap "mkdir -p '$BENCH_DIR/work' && cp -r '$W' '$BENCH_DIR/work/'" EXIT
+		trap bench_work_save EXIT
 	fi
 	mkdir -p "$W"
 }
+bench_work_save() { mkdir -p "$BENCH_DIR/work" && cp -r "$W" "$BENCH_DIR/work/"; }
 
 # bench_row <metric> <unit> <keel> <peer|-> <peer_value|-> <goal|-> <n>: one
 # row of results.csv, the metric named with the mode that measured it
